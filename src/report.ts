@@ -1,0 +1,138 @@
+/**
+ * The report of a run (simulated or real): one measurement of every live process per snapshot.
+ *
+ * Sizes are KiB integers with the meaning of the same-named lines of /proc/PID/smaps_rollup
+ * (Rss, Pss, Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty); USS = Private_Clean +
+ * Private_Dirty. minflt/majflt are the cumulative fault counters of /proc/PID/stat (fields 10 and 12).
+ * `pid` is the process's number in the scenario (main = 1, then 2, 3 … in fork order), not an OS pid,
+ * so that reports are deterministic.
+ */
+import { z } from "zod";
+
+export interface ProcessMeasure {
+  name: string;
+  pid: number;
+  rssKiB: number;
+  pssKiB: number;
+  sharedCleanKiB: number;
+  sharedDirtyKiB: number;
+  privateCleanKiB: number;
+  privateDirtyKiB: number;
+  ussKiB: number;
+  minflt: number;
+  majflt: number;
+}
+
+export interface SnapshotReport {
+  label: string;
+  processes: ProcessMeasure[];
+}
+
+export interface RunReport {
+  name: string;
+  python: string;
+  pageSize: number;
+  snapshots: SnapshotReport[];
+}
+
+const kib = z.number().int().nonnegative();
+export const processMeasureSchema = z.object({
+  name: z.string(),
+  pid: z.number().int().positive(),
+  rssKiB: kib,
+  pssKiB: kib,
+  sharedCleanKiB: kib,
+  sharedDirtyKiB: kib,
+  privateCleanKiB: kib,
+  privateDirtyKiB: kib,
+  ussKiB: kib,
+  minflt: kib,
+  majflt: kib,
+});
+export const runReportSchema = z.object({
+  name: z.string(),
+  python: z.string(),
+  pageSize: z.number().int().positive(),
+  snapshots: z.array(z.object({ label: z.string(), processes: z.array(processMeasureSchema) })),
+});
+
+/** Group digits by thousands with "," (locale-independent, so output is deterministic). */
+export function groupDigits(n: number): string {
+  const s = String(Math.abs(Math.trunc(n)));
+  const grouped = s.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return (n < 0 ? "-" : "") + grouped;
+}
+
+function signed(n: number): string {
+  return n > 0 ? "+" + groupDigits(n) : n < 0 ? groupDigits(n) : "0";
+}
+
+/** The change of one process between two of its measurements. */
+export interface ProcessDelta {
+  ussKiB: number;
+  pssKiB: number;
+  rssKiB: number;
+  privateDirtyKiB: number;
+  minflt: number;
+  majflt: number;
+}
+
+export function delta(before: ProcessMeasure, after: ProcessMeasure): ProcessDelta {
+  return {
+    ussKiB: after.ussKiB - before.ussKiB,
+    pssKiB: after.pssKiB - before.pssKiB,
+    rssKiB: after.rssKiB - before.rssKiB,
+    privateDirtyKiB: after.privateDirtyKiB - before.privateDirtyKiB,
+    minflt: after.minflt - before.minflt,
+    majflt: after.majflt - before.majflt,
+  };
+}
+
+function table(header: string[], rows: string[][], leftCols: number): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (i < leftCols ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ")
+      .trimEnd();
+  return [fmt(header), ...rows.map(fmt)];
+}
+
+/**
+ * A person-readable rendering in smem's spirit: one table per snapshot, sizes in KiB.
+ * Shared = Shared_Clean + Shared_Dirty; PrivDirty = Private_Dirty; the Δ columns are the change since
+ * the previous snapshot in which the same process appeared ("new" if none).
+ */
+export function formatReport(doc: RunReport): string {
+  const out: string[] = [];
+  out.push(`${doc.name}: CPython ${doc.python}, page size ${groupDigits(doc.pageSize)} B; sizes in KiB`);
+  const last = new Map<string, ProcessMeasure>();
+  for (const snap of doc.snapshots) {
+    out.push("");
+    out.push(`snapshot ${snap.label}`);
+    const header = ["Name", "PID", "USS", "PSS", "RSS", "Shared", "PrivDirty", "minflt", "ΔUSS", "ΔPSS", "ΔPrivDirty", "Δminflt"];
+    const rows: string[][] = [];
+    for (const p of snap.processes) {
+      const prev = last.get(p.name);
+      const d = prev ? delta(prev, p) : undefined;
+      rows.push([
+        p.name,
+        String(p.pid),
+        groupDigits(p.ussKiB),
+        groupDigits(p.pssKiB),
+        groupDigits(p.rssKiB),
+        groupDigits(p.sharedCleanKiB + p.sharedDirtyKiB),
+        groupDigits(p.privateDirtyKiB),
+        groupDigits(p.minflt),
+        d ? signed(d.ussKiB) : "new",
+        d ? signed(d.pssKiB) : "new",
+        d ? signed(d.privateDirtyKiB) : "new",
+        d ? signed(d.minflt) : "new",
+      ]);
+    }
+    if (rows.length === 0) out.push("  (no live process)");
+    else out.push(...table(header, rows, 1).map((l) => "  " + l));
+    for (const p of snap.processes) last.set(p.name, p);
+  }
+  return out.join("\n") + "\n";
+}

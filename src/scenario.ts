@@ -1,0 +1,212 @@
+/**
+ * Scenario files: what a user asks cowsim to run (YAML or JSON).
+ *
+ * ```yaml
+ * name: seed-1m            # optional (defaults to the file's base name)
+ * python: "3.11"           # CPython profile: "2.7", "3.6" … "3.13"
+ * pageSize: 4096           # optional: 4096 (default), 16384, 65536
+ * steps:
+ *   - run: "import gc; gc.set_threshold(0)"   # Python source, run in process main
+ *   - fork: child                             # main forks a process named child
+ *   - fork: grandchild                        # …or another one forks it:
+ *     from: child
+ *   - snapshot: forked                        # measure every live process
+ *   - run: "for i in long_list: pass"
+ *     in: child                               # run in that process
+ *   - exit: child                             # that process ends
+ * ```
+ *
+ * Process `main` exists at the start. Each process has its own namespace; a fork copies it.
+ * Every problem is reported as a one-line `CowsimError` naming the file and the step.
+ */
+import { readFileSync } from "node:fs";
+import { basename, extname } from "node:path";
+import { parseDocument, LineCounter } from "yaml";
+import { z } from "zod";
+import { CowsimError } from "./errors.js";
+
+export const PYTHON_PROFILES = ["2.7", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13"] as const;
+export type PythonProfile = (typeof PYTHON_PROFILES)[number];
+
+export const PAGE_SIZES = [4096, 16384, 65536] as const;
+export type PageSize = (typeof PAGE_SIZES)[number];
+
+export const MAIN_PROCESS = "main";
+
+/** Run Python source (statements) in a process, like module-level code of `__main__`. */
+export interface RunStep {
+  kind: "run";
+  /** 1-based position in `steps`. */
+  index: number;
+  code: string;
+  /** The process that runs it (default `main`). */
+  process: string;
+}
+/** `parent` forks a new process named `child`. */
+export interface ForkStep {
+  kind: "fork";
+  index: number;
+  child: string;
+  parent: string;
+}
+/** Measure every live process. */
+export interface SnapshotStep {
+  kind: "snapshot";
+  index: number;
+  label: string;
+}
+/** The process ends. */
+export interface ExitStep {
+  kind: "exit";
+  index: number;
+  process: string;
+}
+export type Step = RunStep | ForkStep | SnapshotStep | ExitStep;
+
+export interface Scenario {
+  name: string;
+  python: PythonProfile;
+  pageSize: PageSize;
+  steps: Step[];
+  /** Where it was read from, for error messages (if known). */
+  file?: string;
+}
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const processName = z
+  .string()
+  .regex(NAME_RE, "a process name is letters, digits, _ . - (starting with a letter or _)");
+
+const runSchema = z.strictObject({ run: z.string(), in: processName.optional() });
+const forkSchema = z.strictObject({ fork: processName, from: processName.optional() });
+const snapshotSchema = z.strictObject({ snapshot: z.string().min(1, "a snapshot needs a label") });
+const exitSchema = z.strictObject({ exit: processName });
+
+const STEP_KINDS = { run: runSchema, fork: forkSchema, snapshot: snapshotSchema, exit: exitSchema } as const;
+type StepKind = keyof typeof STEP_KINDS;
+
+const topSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  python: z.union([z.string(), z.number()]),
+  pageSize: z.number().optional(),
+  steps: z.array(z.unknown()).min(1, "steps: at least one step is needed"),
+});
+
+function zodMessage(err: z.ZodError): string {
+  const issue = err.issues[0];
+  const path = issue.path.length ? issue.path.join(".") + ": " : "";
+  if (issue.code === "unrecognized_keys") return `${path}unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  if (issue.code === "invalid_type") return `${path}expected ${issue.expected}`;
+  return path + issue.message;
+}
+
+/** Parse a scenario from YAML or JSON text. `file` is only used in messages. */
+export function parseScenario(text: string, file?: string): Scenario {
+  const where = file ? { file } : {};
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const pos = lineCounter.linePos(e.pos[0]);
+    const msg = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new CowsimError(`invalid YAML: ${msg}`, { ...where, line: pos.line, column: pos.col });
+  }
+  const raw: unknown = doc.toJS();
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new CowsimError("a scenario is a mapping with python and steps", where);
+  }
+  for (const k of ["python", "steps"]) {
+    if (!(k in raw)) throw new CowsimError(`missing "${k}"`, where);
+  }
+  const top = topSchema.safeParse(raw);
+  if (!top.success) throw new CowsimError(zodMessage(top.error), where);
+  const t = top.data;
+
+  const python = String(t.python);
+  if (!(PYTHON_PROFILES as readonly string[]).includes(python)) {
+    const hint = typeof t.python === "number" ? ` (write the version in quotes, e.g. python: "3.10")` : "";
+    throw new CowsimError(`unknown python profile "${python}"${hint}; known: ${PYTHON_PROFILES.join(", ")}`, where);
+  }
+  const pageSize = t.pageSize ?? 4096;
+  if (!(PAGE_SIZES as readonly number[]).includes(pageSize)) {
+    throw new CowsimError(`bad pageSize ${pageSize}; use one of ${PAGE_SIZES.join(", ")}`, where);
+  }
+
+  const name = t.name ?? (file ? basename(file, extname(file)) : "scenario");
+  const live = new Set<string>([MAIN_PROCESS]);
+  const ended = new Set<string>();
+  const labels = new Set<string>();
+  const steps: Step[] = [];
+
+  t.steps.forEach((rawStep, i) => {
+    const index = i + 1;
+    const at = { ...where, step: index };
+    if (rawStep === null || typeof rawStep !== "object" || Array.isArray(rawStep)) {
+      throw new CowsimError(`a step is a mapping such as {run: "..."}, {fork: NAME}, {snapshot: LABEL} or {exit: NAME}`, at);
+    }
+    const kinds = Object.keys(rawStep).filter((k): k is StepKind => k in STEP_KINDS);
+    if (kinds.length === 0) {
+      const keys = Object.keys(rawStep);
+      throw new CowsimError(
+        `unknown step kind ${keys.length ? JSON.stringify(keys[0]) : "(empty step)"}; expected run, fork, snapshot or exit`,
+        at,
+      );
+    }
+    if (kinds.length > 1) throw new CowsimError(`one step, one kind: found ${kinds.join(" and ")}`, at);
+    const kind = kinds[0];
+    const parsed = STEP_KINDS[kind].safeParse(rawStep);
+    if (!parsed.success) throw new CowsimError(zodMessage(parsed.error), at);
+    const needLive = (p: string, role: string) => {
+      if (live.has(p)) return;
+      if (ended.has(p)) throw new CowsimError(`${role}process "${p}" has exited`, at);
+      throw new CowsimError(`${role}process "${p}" does not exist`, at);
+    };
+    switch (kind) {
+      case "run": {
+        const s = parsed.data as z.infer<typeof runSchema>;
+        const process = s.in ?? MAIN_PROCESS;
+        needLive(process, "");
+        steps.push({ kind, index, code: s.run, process });
+        break;
+      }
+      case "fork": {
+        const s = parsed.data as z.infer<typeof forkSchema>;
+        const parent = s.from ?? MAIN_PROCESS;
+        needLive(parent, "parent ");
+        if (live.has(s.fork)) throw new CowsimError(`process "${s.fork}" already exists`, at);
+        if (ended.has(s.fork)) throw new CowsimError(`process "${s.fork}" existed before; pick a new name`, at);
+        live.add(s.fork);
+        steps.push({ kind, index, child: s.fork, parent });
+        break;
+      }
+      case "snapshot": {
+        const s = parsed.data as z.infer<typeof snapshotSchema>;
+        if (labels.has(s.snapshot)) throw new CowsimError(`snapshot "${s.snapshot}" already exists`, at);
+        labels.add(s.snapshot);
+        steps.push({ kind, index, label: s.snapshot });
+        break;
+      }
+      case "exit": {
+        const s = parsed.data as z.infer<typeof exitSchema>;
+        needLive(s.exit, "");
+        live.delete(s.exit);
+        ended.add(s.exit);
+        steps.push({ kind, index, process: s.exit });
+        break;
+      }
+    }
+  });
+  return { name, python: python as PythonProfile, pageSize: pageSize as PageSize, steps, ...(file ? { file } : {}) };
+}
+
+/** Read and parse a scenario file. */
+export function loadScenario(path: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CowsimError(code === "ENOENT" ? "no such file" : `cannot read: ${(e as Error).message}`, { file: path });
+  }
+  return parseScenario(text, path);
+}
