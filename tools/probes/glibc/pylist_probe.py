@@ -99,10 +99,13 @@ def main():
         al = allocated(b)
         if al != last[1]:
             p = ob_item(b)
-            moves.append([len(b), al, 8 * al, p != last[0] and last[0] is not None])
+            h = heap_range(vmas())
+            moves.append([len(b), al, 8 * al, p != last[0] and last[0] is not None,
+                          "heap" if h and h[0] <= p < h[1] else "other"])
             last = (p, al)
     res["list_append"] = describe(b)
-    # every resize of the appended list: [len, allocated, bytes, moved]
+    # every resize of the appended list: [len, allocated, bytes, moved, region]
+    # (region: "heap" = brk heap, "other" = pymalloc arena or mmapped chunk)
     res["list_append_resizes"] = moves
     res["n_resizes"] = len(moves)
     res["n_moves"] = sum(1 for m in moves if m[3])
