@@ -1,0 +1,384 @@
+/**
+ * A model of glibc's malloc (ptmalloc2, main arena only) as CPython meets it:
+ * requests above pymalloc's threshold, PyMem_RawMalloc, and in 2.7 every
+ * PyMem_MALLOC (list item arrays). It decides where each chunk lands and
+ * writes the chunk headers and free-list links into simulated memory, so
+ * those writes break copy-on-write like the real ones.
+ *
+ * Chunks (64-bit: SIZE_SZ 8, MALLOC_ALIGNMENT 16, MINSIZE 32):
+ *
+ *   chunk → ┌───────────────┐
+ *           │ prev_size     │  only meaningful while the previous chunk is free
+ *           │ size | A|M|P  │  P = PREV_INUSE, M = IS_MMAPPED
+ *   mem   → ├───────────────┤  ← what malloc returns (chunk + 16)
+ *           │ fd / tcache   │  free chunks: links
+ *           │ bk / key      │
+ *           │ …             │
+ *           └───────────────┘
+ *   request2size(n) = max(MINSIZE, (n + SIZE_SZ + 15) & ~15)
+ *
+ * Placement:
+ *   - small chunks (≤ SMALL_MAX): reused LIFO from an exact-size list first
+ *     (what tcache, fastbins and small bins do for a same-size request).
+ *   - others: best fit from the free list of large chunks;
+ *   - then split from the top chunk (tried before mmap, even for big sizes);
+ *   - when the top is too small (sysmalloc): nb ≥ mmap_threshold (128 KiB,
+ *     raised when an mmapped chunk is freed — the dynamic threshold, up to
+ *     32 MiB) gets a mapping of its own, pageUp(nb + SIZE_SZ), chunk at its
+ *     start, freed with munmap, grown with mremap; else the heap grows with
+ *     brk by nb + top_pad (128 KiB) + MINSIZE - top, rounded to a page.
+ *   - the first malloc takes the 0x290-byte tcache_perthread_struct.
+ *   A top chunk above trim_threshold is trimmed back to top_pad.
+ *
+ * Simplifications (docs/glibc-malloc.md): one arena; no consolidation of
+ * free small chunks with their neighbours; large free chunks coalesce only
+ * with the top chunk.
+ *
+ * State (in simulated memory at LIBC_DATA, like main_arena and mp_):
+ */
+import { DEBUG, Err, raise } from "../config";
+import { ld64, st64, copyRange, fillRange, isBacked } from "../kernel/memory";
+import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT } from "../kernel/frames";
+import { curPid } from "../kernel/memory";
+import * as sys from "../kernel/syscalls";
+import { LIBC_DATA } from "./image";
+
+// @ts-ignore: decorator
+@inline const SIZE_SZ: u64 = 8;
+// @ts-ignore: decorator
+@inline const MALLOC_ALIGN_MASK: u64 = 15;
+// @ts-ignore: decorator
+@inline const MINSIZE: u64 = 32;
+// @ts-ignore: decorator
+@inline const PREV_INUSE: u64 = 1;
+// @ts-ignore: decorator
+@inline const IS_MMAPPED: u64 = 2;
+// @ts-ignore: decorator
+@inline const SIZE_BITS: u64 = 7;
+// @ts-ignore: decorator
+@inline const DEFAULT_MMAP_THRESHOLD: u64 = 128 * 1024;
+// @ts-ignore: decorator
+@inline const DEFAULT_MMAP_THRESHOLD_MAX: u64 = 32 * 1024 * 1024;
+// @ts-ignore: decorator
+@inline const DEFAULT_TOP_PAD: u64 = 128 * 1024;
+/** Largest chunk kept on an exact-size list (tcache's largest: 1032-byte requests). */
+// @ts-ignore: decorator
+@inline const SMALL_MAX: u64 = 1040;
+// @ts-ignore: decorator
+@inline const NSMALL: u64 = SMALL_MAX >> 4;
+
+// Offsets of the state fields in LIBC_DATA.
+// @ts-ignore: decorator
+@inline const S_TOP: u64 = LIBC_DATA + 0;
+// @ts-ignore: decorator
+@inline const S_HEAP_START: u64 = LIBC_DATA + 8;
+// @ts-ignore: decorator
+@inline const S_MMAP_THRESHOLD: u64 = LIBC_DATA + 16;
+// @ts-ignore: decorator
+@inline const S_TRIM_THRESHOLD: u64 = LIBC_DATA + 24;
+// @ts-ignore: decorator
+@inline const S_N_MMAPS: u64 = LIBC_DATA + 32;
+// @ts-ignore: decorator
+@inline const S_MMAPPED_MEM: u64 = LIBC_DATA + 40;
+// @ts-ignore: decorator
+@inline const S_SYSTEM_MEM: u64 = LIBC_DATA + 48;
+// @ts-ignore: decorator
+@inline const S_LARGE_FREE: u64 = LIBC_DATA + 56;
+// @ts-ignore: decorator
+@inline const S_INITIALIZED: u64 = LIBC_DATA + 64;
+// @ts-ignore: decorator
+@inline const S_TCACHE: u64 = LIBC_DATA + 72;
+/** sizeof(tcache_perthread_struct) as a chunk: 0x290 bytes. */
+// @ts-ignore: decorator
+@inline const TCACHE_STRUCT_CHUNK: u64 = 0x290;
+/** Heads of the exact-size lists, one per 16-byte chunk size up to SMALL_MAX. */
+// @ts-ignore: decorator
+@inline const S_SMALL_BINS: u64 = LIBC_DATA + 128;
+
+// @ts-ignore: decorator
+@inline function request2size(n: u64): u64 {
+  let nb = (n + SIZE_SZ + MALLOC_ALIGN_MASK) & ~MALLOC_ALIGN_MASK;
+  return nb < MINSIZE ? MINSIZE : nb;
+}
+
+// @ts-ignore: decorator
+@inline function chunksize(c: u64): u64 {
+  return ld64(c + 8) & ~SIZE_BITS;
+}
+
+// @ts-ignore: decorator
+@inline function pageUp(x: u64): u64 {
+  return (x + PAGE_MASK) & ~PAGE_MASK;
+}
+
+// @ts-ignore: decorator
+@inline function smallBin(nb: u64): u64 {
+  return S_SMALL_BINS + ((nb >> 4) << 3);
+}
+
+/** ptmalloc_init: the tunables' defaults (written once per process, in the parent before any fork). */
+function ensureInit(): void {
+  if (ld64(S_INITIALIZED) != 0) return;
+  st64(S_INITIALIZED, 1);
+  st64(S_MMAP_THRESHOLD, DEFAULT_MMAP_THRESHOLD);
+  st64(S_TRIM_THRESHOLD, DEFAULT_MMAP_THRESHOLD);
+}
+
+/** malloc(n) in the current process: the user pointer, 0 when memory is exhausted. */
+export function libcMalloc(n: u64): u64 {
+  ensureInit();
+  if (n > (<u64>1 << 46)) {
+    raise(Err.OOM, n);
+    return 0;
+  }
+  if (ld64(S_TCACHE) == 0) tcacheInit();
+  let nb = request2size(n);
+  if (nb <= SMALL_MAX) {
+    let bin = smallBin(nb);
+    let c = ld64(bin);
+    if (c != 0) {
+      st64(bin, ld64(c + 16));
+      st64(c + 24, 0); // tcache_get clears the key
+      return c + 16;
+    }
+  } else {
+    let c = takeLarge(nb);
+    if (c != 0) return c + 16;
+  }
+  return fromTop(nb);
+}
+
+/**
+ * tcache_init: the first malloc of a thread takes a tcache_perthread_struct
+ * (a 0x290-byte chunk at the start of the heap) and zeroes it.
+ */
+function tcacheInit(): void {
+  let mem = fromTop(TCACHE_STRUCT_CHUNK - SIZE_SZ);
+  if (mem == 0) return;
+  fillRange(mem, 0, TCACHE_STRUCT_CHUNK - 16);
+  st64(S_TCACHE, mem);
+}
+
+/** sysmalloc's mmap path: a chunk in a mapping of its own. */
+function mmapChunk(nb: u64): u64 {
+  let size = pageUp(nb + SIZE_SZ);
+  let mm = sys.mmap(curPid, size, false);
+  if (mm == 0) return 0;
+  st64(mm, 0);
+  st64(mm + 8, size | IS_MMAPPED);
+  st64(S_N_MMAPS, ld64(S_N_MMAPS) + 1);
+  st64(S_MMAPPED_MEM, ld64(S_MMAPPED_MEM) + size);
+  return mm + 16;
+}
+
+/**
+ * Splits nb bytes off the top chunk. When the top is too small, sysmalloc
+ * maps a chunk of its own if nb reaches the mmap threshold, else grows the
+ * heap with brk.
+ */
+function fromTop(nb: u64): u64 {
+  let top = ld64(S_TOP);
+  let topSize: u64 = top != 0 ? chunksize(top) : 0;
+  if (top == 0 || topSize < nb + MINSIZE) {
+    if (nb >= ld64(S_MMAP_THRESHOLD)) {
+      let mem = mmapChunk(nb);
+      if (mem != 0) return mem;
+    }
+    // sysmalloc: extend the heap (contiguous brk).
+    let size = nb + DEFAULT_TOP_PAD + MINSIZE;
+    if (top != 0) size -= topSize;
+    size = pageUp(size);
+    let mm = sys.mmOfPid(curPid);
+    let oldBrk = mm.brk;
+    let newBrk = sys.brk(curPid, oldBrk + size);
+    if (newBrk != oldBrk + size) {
+      // brk refused: glibc falls back to mmap as a non-contiguous region; the model reports no memory.
+      let mem = mmapChunk(nb);
+      if (mem == 0) raise(Err.OOM, nb);
+      return mem;
+    }
+    if (top == 0) {
+      top = oldBrk;
+      st64(S_HEAP_START, oldBrk);
+      topSize = size;
+    } else {
+      topSize += size;
+    }
+    st64(S_SYSTEM_MEM, ld64(S_SYSTEM_MEM) + size);
+    st64(top + 8, topSize | PREV_INUSE);
+  }
+  let rem = top + nb;
+  st64(top + 8, nb | PREV_INUSE);
+  st64(rem + 8, (topSize - nb) | PREV_INUSE);
+  st64(S_TOP, rem);
+  return top + 16;
+}
+
+/** Best fit from the list of free large chunks (singly linked through fd), split if worth it. */
+function takeLarge(nb: u64): u64 {
+  let prevLink = S_LARGE_FREE;
+  let c = ld64(prevLink);
+  let bestLink: u64 = 0;
+  let best: u64 = 0;
+  let bestSize: u64 = u64.MAX_VALUE;
+  while (c != 0) {
+    let sz = chunksize(c);
+    if (sz >= nb && sz < bestSize) {
+      best = c;
+      bestLink = prevLink;
+      bestSize = sz;
+      if (sz == nb) break;
+    }
+    prevLink = c + 16;
+    c = ld64(prevLink);
+  }
+  if (best == 0) return 0;
+  st64(bestLink, ld64(best + 16));
+  let next = best + bestSize;
+  if (bestSize - nb >= MINSIZE) {
+    let rem = best + nb;
+    st64(best + 8, nb | (ld64(best + 8) & PREV_INUSE));
+    st64(rem + 8, (bestSize - nb) | PREV_INUSE);
+    releaseChunk(rem, bestSize - nb);
+  } else {
+    setPrevInuse(next);
+  }
+  return best;
+}
+
+// @ts-ignore: decorator
+@inline function setPrevInuse(c: u64): void {
+  if (c != ld64(S_TOP)) st64(c + 8, ld64(c + 8) | PREV_INUSE);
+  else st64(c + 8, ld64(c + 8) | PREV_INUSE);
+}
+
+/** Puts a free heap chunk where the next request of its size will find it. */
+function releaseChunk(c: u64, size: u64): void {
+  if (size <= SMALL_MAX) {
+    let bin = smallBin(size);
+    st64(c + 16, ld64(bin)); // tcache->entries / fd
+    st64(c + 24, 1); // tcache key (marks the chunk as in tcache)
+    st64(bin, c);
+    return;
+  }
+  let next = c + size;
+  let top = ld64(S_TOP);
+  if (next == top) {
+    // Coalesce into top, then trim if the top is large.
+    let topSize = chunksize(top) + size;
+    st64(c + 8, topSize | PREV_INUSE);
+    st64(S_TOP, c);
+    maybeTrim();
+    return;
+  }
+  st64(c + 16, ld64(S_LARGE_FREE));
+  st64(S_LARGE_FREE, c);
+  st64(next, size); // prev_size footer
+  st64(next + 8, ld64(next + 8) & ~PREV_INUSE);
+}
+
+/** systrim: give back whole pages above top_pad when the top chunk exceeds the trim threshold. */
+function maybeTrim(): void {
+  let top = ld64(S_TOP);
+  let topSize = chunksize(top);
+  if (topSize < ld64(S_TRIM_THRESHOLD)) return;
+  let extra = (topSize - DEFAULT_TOP_PAD - MINSIZE - 1) & ~PAGE_MASK;
+  if (extra == 0 || extra > topSize) return;
+  let mm = sys.mmOfPid(curPid);
+  if (top + topSize != mm.brk) return;
+  sys.brk(curPid, mm.brk - extra);
+  st64(top + 8, (topSize - extra) | PREV_INUSE);
+  st64(S_SYSTEM_MEM, ld64(S_SYSTEM_MEM) - extra);
+}
+
+/**
+ * Is `mem` something malloc handed out and has not taken back? Used by the
+ * checked free path; reads only pages the allocator itself wrote.
+ */
+export function libcOwns(mem: u64): bool {
+  if ((mem & MALLOC_ALIGN_MASK) != 0 || mem < 16) return false;
+  let c = mem - 16;
+  let heap = ld64(S_HEAP_START);
+  let top = ld64(S_TOP);
+  if (!isBacked(c + 8)) return false;
+  let head = ld64(c + 8);
+  if (head & IS_MMAPPED) return (c & PAGE_MASK) == 0 && sys.isMapped(curPid, c);
+  if (heap == 0 || c < heap || c >= top) return false;
+  // In use: a small chunk is not on its exact-size list (tcache key), a large one has the next chunk's PREV_INUSE set.
+  let size = head & ~SIZE_BITS;
+  if (size < MINSIZE || c + size > top) return false;
+  if (size <= SMALL_MAX) return !isBacked(c + 24) || ld64(c + 24) != 1;
+  return (ld64(c + size + 8) & PREV_INUSE) != 0;
+}
+
+/** free(mem) in the current process. */
+export function libcFree(mem: u64): void {
+  if (mem == 0) return;
+  let c = mem - 16;
+  let head = ld64(c + 8);
+  let size = head & ~SIZE_BITS;
+  if (head & IS_MMAPPED) {
+    // Dynamic mmap threshold: a freed mmapped chunk raises it.
+    if (size > ld64(S_MMAP_THRESHOLD) && size <= DEFAULT_MMAP_THRESHOLD_MAX) {
+      st64(S_MMAP_THRESHOLD, size);
+      st64(S_TRIM_THRESHOLD, size << 1);
+    }
+    st64(S_N_MMAPS, ld64(S_N_MMAPS) - 1);
+    st64(S_MMAPPED_MEM, ld64(S_MMAPPED_MEM) - size);
+    sys.munmap(curPid, c, size);
+    return;
+  }
+  releaseChunk(c, size);
+}
+
+/** realloc(mem, n) in the current process. */
+export function libcRealloc(mem: u64, n: u64): u64 {
+  if (mem == 0) return libcMalloc(n);
+  let nb = request2size(n);
+  let c = mem - 16;
+  let head = ld64(c + 8);
+  let size = head & ~SIZE_BITS;
+  if (head & IS_MMAPPED) {
+    // mremap_chunk: the mapping moves or grows; its pages are not copied.
+    let newSize = pageUp(nb + SIZE_SZ);
+    if (newSize == size) return mem;
+    let nm = sys.mremap(curPid, c, size, newSize);
+    if (nm == 0) return 0;
+    st64(nm + 8, newSize | IS_MMAPPED);
+    st64(S_MMAPPED_MEM, ld64(S_MMAPPED_MEM) - size + newSize);
+    return nm + 16;
+  }
+  if (nb <= size) {
+    if (size - nb >= MINSIZE) {
+      st64(c + 8, nb | (head & PREV_INUSE));
+      let rem = c + nb;
+      st64(rem + 8, (size - nb) | PREV_INUSE);
+      releaseChunk(rem, size - nb);
+    }
+    return mem;
+  }
+  let next = c + size;
+  let top = ld64(S_TOP);
+  if (next == top) {
+    let topSize = chunksize(top);
+    if (size + topSize >= nb + MINSIZE) {
+      st64(c + 8, nb | (head & PREV_INUSE));
+      let rem = c + nb;
+      st64(rem + 8, (size + topSize - nb) | PREV_INUSE);
+      st64(S_TOP, rem);
+      return mem;
+    }
+  }
+  let fresh = libcMalloc(n);
+  if (fresh == 0) return 0;
+  copyRange(fresh, mem, size - SIZE_SZ);
+  libcFree(mem);
+  return fresh;
+}
+
+/** The usable size of a chunk (malloc_usable_size). */
+export function libcUsableSize(mem: u64): u64 {
+  let head = ld64(mem - 8);
+  let size = head & ~SIZE_BITS;
+  return (head & IS_MMAPPED) ? size - 2 * SIZE_SZ : size - SIZE_SZ;
+}

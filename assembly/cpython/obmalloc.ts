@@ -1,0 +1,581 @@
+/**
+ * pymalloc, CPython's small-object allocator (Objects/obmalloc.c), with every
+ * piece of its bookkeeping in simulated memory.
+ *
+ * An arena (256 KiB before 3.10, 1 MiB from 3.10 on 64-bit) is taken with mmap
+ * and cut into pools (4 KiB, 16 KiB from 3.10); a pool serves blocks of one
+ * size class. Requests of 1..SMALL_REQUEST_THRESHOLD bytes are rounded up to
+ * a multiple of ALIGNMENT; the size class index is (nbytes - 1) >> ALIGNMENT_SHIFT
+ * (a 28-byte request with 8-byte alignment is class 3, 32-byte blocks).
+ *
+ *   pool ┌──────────────────────┬───────┬───────┬─────┬───────────────────┐
+ *        │ pool_header (48 B)   │ block │ block │ ... │ never carved yet  │
+ *        └──────────────────────┴───────┴───────┴─────┴───────────────────┘
+ *          ^ POOL_OVERHEAD                         ^ nextoffset ≤ maxnextoffset
+ *
+ * struct pool_header (64-bit):
+ *   +0  ref.count      blocks in use (a uint in a pointer-sized union)
+ *   +8  freeblock      head of the free list, kept *inside* the free blocks
+ *   +16 nextpool       usedpools ring (or an arena's freepools list)
+ *   +24 prevpool
+ *   +32 arenaindex     index into arenas[]
+ *   +36 szidx          size class; DUMMY_SIZE_IDX before first use
+ *   +40 nextoffset     next never-carved block
+ *   +44 maxnextoffset  last offset a block may start at
+ *
+ * usedpools[2*i], usedpools[2*i+1] are the nextpool/prevpool of a fake pool
+ * header that starts two pointers before them (PTA(i)): an empty list points
+ * to itself, so no test for NULL is needed on the fast path.
+ *
+ * struct arena_object (48 bytes), in an array taken with PyMem_RawRealloc
+ * (glibc), 16 at first, doubling:
+ *   +0 address  +8 pool_address  +16 nfreepools  +20 ntotalpools
+ *   +24 freepools  +32 nextarena  +40 prevarena
+ *
+ * usable_arenas is kept sorted by nfreepools, fullest first, so nearly empty
+ * arenas can drain and be unmapped; nfp2lasta[n] is the rightmost arena with
+ * n free pools (3.8+), which makes re-sorting O(1).
+ */
+import { DEBUG, Err, raise } from "../config";
+import { ld32, st32, ld64, st64, copyRange, isBacked, curPid } from "../kernel/memory";
+import * as sys from "../kernel/syscalls";
+import { OBMALLOC_STATE } from "./image";
+import { libcMalloc, libcFree, libcRealloc, libcOwns } from "./libc";
+
+// --- version parameters (set by pymallocConfigure) -----------------------------
+export let SMALL_REQUEST_THRESHOLD: u32 = 512;
+export let ALIGNMENT_SHIFT: u32 = 4;
+export let POOL_BITS: u32 = 14;
+export let ARENA_BITS: u32 = 20;
+export let POOL_OVERHEAD: u32 = 48;
+/** 3.8+ (bpo-37257): a wholly free arena is kept if it is the last usable one. */
+export let KEEP_LAST_EMPTY_ARENA: bool = true;
+let POOL_SIZE: u64 = 1 << 14;
+let ARENA_SIZE: u64 = 1 << 20;
+let MAX_POOLS_IN_ARENA: u32 = 64;
+
+// @ts-ignore: decorator
+@inline const DUMMY_SIZE_IDX: u32 = 0xffff;
+// @ts-ignore: decorator
+@inline const INITIAL_ARENA_OBJECTS: u32 = 16;
+// @ts-ignore: decorator
+@inline const ARENA_OBJECT_SIZE: u64 = 48;
+
+// pool_header fields
+// @ts-ignore: decorator
+@inline const P_COUNT: u64 = 0;
+// @ts-ignore: decorator
+@inline const P_FREEBLOCK: u64 = 8;
+// @ts-ignore: decorator
+@inline const P_NEXTPOOL: u64 = 16;
+// @ts-ignore: decorator
+@inline const P_PREVPOOL: u64 = 24;
+// @ts-ignore: decorator
+@inline const P_ARENAINDEX: u64 = 32;
+// @ts-ignore: decorator
+@inline const P_SZIDX: u64 = 36;
+// @ts-ignore: decorator
+@inline const P_NEXTOFFSET: u64 = 40;
+// @ts-ignore: decorator
+@inline const P_MAXNEXTOFFSET: u64 = 44;
+
+// arena_object fields
+// @ts-ignore: decorator
+@inline const A_ADDRESS: u64 = 0;
+// @ts-ignore: decorator
+@inline const A_POOL_ADDRESS: u64 = 8;
+// @ts-ignore: decorator
+@inline const A_NFREEPOOLS: u64 = 16;
+// @ts-ignore: decorator
+@inline const A_NTOTALPOOLS: u64 = 20;
+// @ts-ignore: decorator
+@inline const A_FREEPOOLS: u64 = 24;
+// @ts-ignore: decorator
+@inline const A_NEXTARENA: u64 = 32;
+// @ts-ignore: decorator
+@inline const A_PREVARENA: u64 = 40;
+
+// Globals, at OBMALLOC_STATE in the process's static data.
+// @ts-ignore: decorator
+@inline const G_USABLE_ARENAS: u64 = OBMALLOC_STATE + 0;
+// @ts-ignore: decorator
+@inline const G_UNUSED_ARENA_OBJECTS: u64 = OBMALLOC_STATE + 8;
+// @ts-ignore: decorator
+@inline const G_ARENAS: u64 = OBMALLOC_STATE + 16;
+// @ts-ignore: decorator
+@inline const G_MAXARENAS: u64 = OBMALLOC_STATE + 24;
+// @ts-ignore: decorator
+@inline const G_NARENAS_CURRENTLY_ALLOCATED: u64 = OBMALLOC_STATE + 32;
+// @ts-ignore: decorator
+@inline const G_NTIMES_ARENA_ALLOCATED: u64 = OBMALLOC_STATE + 40;
+// @ts-ignore: decorator
+@inline const G_NARENAS_HIGHWATER: u64 = OBMALLOC_STATE + 48;
+// @ts-ignore: decorator
+@inline const G_RAW_ALLOCATED_BLOCKS: u64 = OBMALLOC_STATE + 56;
+// @ts-ignore: decorator
+@inline const G_USEDPOOLS: u64 = OBMALLOC_STATE + 64;
+/** usedpools has room for 2 * 64 pointers (512 / 8 size classes at most). */
+// @ts-ignore: decorator
+@inline const G_NFP2LASTA: u64 = G_USEDPOOLS + 2 * 64 * 8;
+
+export function pymallocConfigure(threshold: u32, alignShift: u32, poolBits: u32, arenaBits: u32, poolOverhead: u32, keepLastEmpty: bool): bool {
+  if (threshold < 8 || threshold > 512 || alignShift < 3 || alignShift > 4 || poolBits < 12 || poolBits > 16 ||
+      arenaBits <= poolBits || arenaBits > 24 || poolOverhead < 48 || (threshold >> alignShift) > 64) {
+    raise(Err.INVALID, <u64>threshold);
+    return false;
+  }
+  SMALL_REQUEST_THRESHOLD = threshold;
+  ALIGNMENT_SHIFT = alignShift;
+  POOL_BITS = poolBits;
+  ARENA_BITS = arenaBits;
+  POOL_OVERHEAD = poolOverhead;
+  KEEP_LAST_EMPTY_ARENA = keepLastEmpty;
+  POOL_SIZE = <u64>1 << poolBits;
+  ARENA_SIZE = <u64>1 << arenaBits;
+  MAX_POOLS_IN_ARENA = <u32>(ARENA_SIZE / POOL_SIZE);
+  return true;
+}
+
+export function numSizeClasses(): u32 {
+  return SMALL_REQUEST_THRESHOLD >> ALIGNMENT_SHIFT;
+}
+
+export function poolSize(): u64 { return POOL_SIZE; }
+export function arenaSize(): u64 { return ARENA_SIZE; }
+
+// @ts-ignore: decorator
+@inline function INDEX2SIZE(i: u32): u32 {
+  return (i + 1) << ALIGNMENT_SHIFT;
+}
+
+/** PTA(x): the fake pool header whose nextpool/prevpool are usedpools[2x], usedpools[2x+1]. */
+// @ts-ignore: decorator
+@inline function PTA(x: u32): u64 {
+  return G_USEDPOOLS + (<u64>x << 4) - 16;
+}
+
+// @ts-ignore: decorator
+@inline function POOL_ADDR(p: u64): u64 {
+  return p & ~(POOL_SIZE - 1);
+}
+
+// @ts-ignore: decorator
+@inline function arenaObj(i: u32): u64 {
+  return ld64(G_ARENAS) + <u64>i * ARENA_OBJECT_SIZE;
+}
+
+/** The static initialiser of usedpools (each list empty: pointing at its own fake header). */
+export function pymallocInitState(): void {
+  let n = numSizeClasses();
+  for (let i: u32 = 0; i < n; i++) {
+    let pta = PTA(i);
+    st64(G_USEDPOOLS + (<u64>i << 4), pta);
+    st64(G_USEDPOOLS + (<u64>i << 4) + 8, pta);
+  }
+}
+
+// --- allocation ---------------------------------------------------------------
+
+/** _PyObject_Malloc: pymalloc for small requests, the C library for the rest. */
+export function pyObjectMalloc(nbytes: u64): u64 {
+  if (nbytes - 1 < <u64>SMALL_REQUEST_THRESHOLD) {
+    let p = pymallocAlloc(<u32>nbytes);
+    if (p != 0) return p;
+  }
+  // _PyMem_RawMalloc: malloc(0) is made malloc(1).
+  let p = libcMalloc(nbytes == 0 ? 1 : nbytes);
+  if (p != 0) st64(G_RAW_ALLOCATED_BLOCKS, ld64(G_RAW_ALLOCATED_BLOCKS) + 1);
+  return p;
+}
+
+/** pymalloc_alloc: 1 <= nbytes <= SMALL_REQUEST_THRESHOLD. */
+// @ts-ignore: decorator
+@inline function pymallocAlloc(nbytes: u32): u64 {
+  let size = (nbytes - 1) >> ALIGNMENT_SHIFT;
+  let pool = ld64(G_USEDPOOLS + (<u64>size << 4));
+  if (pool != ld64(pool + P_NEXTPOOL)) {
+    // There is a used pool for this size class: take its first free block.
+    st32(pool + P_COUNT, ld32(pool + P_COUNT) + 1);
+    let bp = ld64(pool + P_FREEBLOCK);
+    if (DEBUG) assert(bp != 0);
+    let next = ld64(bp);
+    st64(pool + P_FREEBLOCK, next);
+    if (next == 0) poolExtend(pool, size);
+    return bp;
+  }
+  return allocateFromNewPool(size);
+}
+
+/** pymalloc_pool_extend: carve the next never-used block, or unlink a full pool. */
+function poolExtend(pool: u64, size: u32): void {
+  let nextoffset = ld32(pool + P_NEXTOFFSET);
+  if (nextoffset <= ld32(pool + P_MAXNEXTOFFSET)) {
+    let fb = pool + <u64>nextoffset;
+    st64(pool + P_FREEBLOCK, fb);
+    st32(pool + P_NEXTOFFSET, nextoffset + INDEX2SIZE(size));
+    st64(fb, 0); // *(block **)(pool->freeblock) = NULL
+    return;
+  }
+  // Pool is full: unlink from usedpools.
+  let next = ld64(pool + P_NEXTPOOL);
+  let prev = ld64(pool + P_PREVPOOL);
+  st64(next + P_PREVPOOL, prev);
+  st64(prev + P_NEXTPOOL, next);
+}
+
+function allocateFromNewPool(size: u32): u64 {
+  let ua = ld64(G_USABLE_ARENAS);
+  if (ua == 0) {
+    ua = newArena();
+    if (ua == 0) return 0;
+    st64(G_USABLE_ARENAS, ua);
+    st64(ua + A_NEXTARENA, 0);
+    st64(ua + A_PREVARENA, 0);
+    let nfp = ld32(ua + A_NFREEPOOLS);
+    if (DEBUG) assert(ld64(G_NFP2LASTA + (<u64>nfp << 3)) == 0);
+    st64(G_NFP2LASTA + (<u64>nfp << 3), ua);
+  }
+  let nfp = ld32(ua + A_NFREEPOOLS);
+  if (DEBUG) assert(nfp > 0);
+  if (ld64(G_NFP2LASTA + (<u64>nfp << 3)) == ua) st64(G_NFP2LASTA + (<u64>nfp << 3), 0);
+  if (nfp > 1) {
+    if (DEBUG) assert(ld64(G_NFP2LASTA + (<u64>(nfp - 1) << 3)) == 0);
+    st64(G_NFP2LASTA + (<u64>(nfp - 1) << 3), ua);
+  }
+
+  let pool = ld64(ua + A_FREEPOOLS);
+  if (pool != 0) {
+    // A cached free pool: unlink it.
+    st64(ua + A_FREEPOOLS, ld64(pool + P_NEXTPOOL));
+    st32(ua + A_NFREEPOOLS, nfp - 1);
+    if (nfp - 1 == 0) unlinkFullArena(ua);
+  } else {
+    // Carve a new pool off the arena.
+    pool = ld64(ua + A_POOL_ADDRESS);
+    if (DEBUG) assert(pool <= ld64(ua + A_ADDRESS) + ARENA_SIZE - POOL_SIZE);
+    st32(pool + P_ARENAINDEX, <u32>((ua - ld64(G_ARENAS)) / ARENA_OBJECT_SIZE));
+    st32(pool + P_SZIDX, DUMMY_SIZE_IDX);
+    st64(ua + A_POOL_ADDRESS, pool + POOL_SIZE);
+    st32(ua + A_NFREEPOOLS, nfp - 1);
+    if (nfp - 1 == 0) unlinkFullArena(ua);
+  }
+
+  // Frontlink to used pools.
+  let next = ld64(G_USEDPOOLS + (<u64>size << 4)); // == prev: the list is empty
+  st64(pool + P_NEXTPOOL, next);
+  st64(pool + P_PREVPOOL, next);
+  st64(next + P_NEXTPOOL, pool);
+  st64(next + P_PREVPOOL, pool);
+  st32(pool + P_COUNT, 1);
+  if (ld32(pool + P_SZIDX) == size) {
+    // This pool last held blocks of this size class: header and free list are ready.
+    let bp = ld64(pool + P_FREEBLOCK);
+    if (DEBUG) assert(bp != 0);
+    st64(pool + P_FREEBLOCK, ld64(bp));
+    return bp;
+  }
+  // Initialise the pool: the first block is returned, the second starts the free list.
+  st32(pool + P_SZIDX, size);
+  let bsize = INDEX2SIZE(size);
+  let bp = pool + <u64>POOL_OVERHEAD;
+  st32(pool + P_NEXTOFFSET, POOL_OVERHEAD + (bsize << 1));
+  st32(pool + P_MAXNEXTOFFSET, <u32>POOL_SIZE - bsize);
+  let fb = bp + <u64>bsize;
+  st64(pool + P_FREEBLOCK, fb);
+  st64(fb, 0);
+  return bp;
+}
+
+/** The arena has no free pool left: take it off usable_arenas. */
+function unlinkFullArena(ua: u64): void {
+  let next = ld64(ua + A_NEXTARENA);
+  st64(G_USABLE_ARENAS, next);
+  if (next != 0) st64(next + A_PREVARENA, 0);
+}
+
+/** new_arena: an arena_object (growing the array if needed) and ARENA_SIZE bytes from mmap. */
+function newArena(): u64 {
+  if (ld64(G_UNUSED_ARENA_OBJECTS) == 0) {
+    let maxarenas = ld32(G_MAXARENAS);
+    let numarenas = maxarenas != 0 ? maxarenas << 1 : INITIAL_ARENA_OBJECTS;
+    if (numarenas <= maxarenas) return 0;
+    let arenas = libcRealloc(ld64(G_ARENAS), <u64>numarenas * ARENA_OBJECT_SIZE);
+    if (arenas == 0) return 0;
+    st64(G_ARENAS, arenas);
+    for (let i = maxarenas; i < numarenas; i++) {
+      let ao = arenas + <u64>i * ARENA_OBJECT_SIZE;
+      st64(ao + A_ADDRESS, 0);
+      st64(ao + A_NEXTARENA, i < numarenas - 1 ? ao + ARENA_OBJECT_SIZE : 0);
+    }
+    st64(G_UNUSED_ARENA_OBJECTS, arenas + <u64>maxarenas * ARENA_OBJECT_SIZE);
+    st32(G_MAXARENAS, numarenas);
+  }
+  let ao = ld64(G_UNUSED_ARENA_OBJECTS);
+  st64(G_UNUSED_ARENA_OBJECTS, ld64(ao + A_NEXTARENA));
+  let address = sys.mmap(curPid, ARENA_SIZE, false);
+  if (address == 0) {
+    st64(ao + A_NEXTARENA, ld64(G_UNUSED_ARENA_OBJECTS));
+    st64(G_UNUSED_ARENA_OBJECTS, ao);
+    return 0;
+  }
+  st64(ao + A_ADDRESS, address);
+  let cur = ld64(G_NARENAS_CURRENTLY_ALLOCATED) + 1;
+  st64(G_NARENAS_CURRENTLY_ALLOCATED, cur);
+  st64(G_NTIMES_ARENA_ALLOCATED, ld64(G_NTIMES_ARENA_ALLOCATED) + 1);
+  if (cur > ld64(G_NARENAS_HIGHWATER)) st64(G_NARENAS_HIGHWATER, cur);
+  st64(ao + A_FREEPOOLS, 0);
+  // pool_address: the first pool-aligned address; one pool is lost if the arena is not aligned.
+  let poolAddress = address;
+  let nfreepools = MAX_POOLS_IN_ARENA;
+  let excess = address & (POOL_SIZE - 1);
+  if (excess != 0) {
+    nfreepools--;
+    poolAddress += POOL_SIZE - excess;
+  }
+  st64(ao + A_POOL_ADDRESS, poolAddress);
+  st32(ao + A_NFREEPOOLS, nfreepools);
+  st32(ao + A_NTOTALPOOLS, nfreepools);
+  return ao;
+}
+
+// --- free -----------------------------------------------------------------------
+
+/** address_in_range: did pymalloc hand out `p`? (Reads the would-be pool header's arenaindex.) */
+// @ts-ignore: decorator
+@inline function addressInRange(p: u64, pool: u64): bool {
+  let arenaindex = ld32(pool + P_ARENAINDEX);
+  if (arenaindex >= ld32(G_MAXARENAS)) return false;
+  let base = ld64(arenaObj(arenaindex) + A_ADDRESS);
+  return p - base < ARENA_SIZE && base != 0;
+}
+
+/** _PyObject_Free. */
+export function pyObjectFree(p: u64): void {
+  if (p == 0) return;
+  let pool = POOL_ADDR(p);
+  if (!addressInRange(p, pool)) {
+    st64(G_RAW_ALLOCATED_BLOCKS, ld64(G_RAW_ALLOCATED_BLOCKS) - 1);
+    libcFree(p);
+    return;
+  }
+  pymallocFree(p, pool);
+}
+
+function pymallocFree(p: u64, pool: u64): void {
+  if (DEBUG) assert(ld32(pool + P_COUNT) > 0);
+  let lastfree = ld64(pool + P_FREEBLOCK);
+  st64(p, lastfree);
+  st64(pool + P_FREEBLOCK, p);
+  let count = ld32(pool + P_COUNT) - 1;
+  st32(pool + P_COUNT, count);
+  if (lastfree == 0) {
+    // The pool was full: link it to the front of its usedpools list.
+    insertToUsedpool(pool);
+    return;
+  }
+  if (count != 0) return;
+  insertToFreepool(pool);
+}
+
+function insertToUsedpool(pool: u64): void {
+  let size = ld32(pool + P_SZIDX);
+  let next = ld64(G_USEDPOOLS + (<u64>size << 4));
+  let prev = ld64(next + P_PREVPOOL);
+  st64(pool + P_NEXTPOOL, next);
+  st64(pool + P_PREVPOOL, prev);
+  st64(next + P_PREVPOOL, pool);
+  st64(prev + P_NEXTPOOL, pool);
+}
+
+/** The pool became empty: move it to its arena's freepools and keep usable_arenas sorted. */
+function insertToFreepool(pool: u64): void {
+  let next = ld64(pool + P_NEXTPOOL);
+  let prev = ld64(pool + P_PREVPOOL);
+  st64(next + P_PREVPOOL, prev);
+  st64(prev + P_NEXTPOOL, next);
+
+  let ao = arenaObj(ld32(pool + P_ARENAINDEX));
+  st64(pool + P_NEXTPOOL, ld64(ao + A_FREEPOOLS));
+  st64(ao + A_FREEPOOLS, pool);
+  let nf = ld32(ao + A_NFREEPOOLS);
+  let lastnf = ld64(G_NFP2LASTA + (<u64>nf << 3));
+  if (lastnf == ao) {
+    let p = ld64(ao + A_PREVARENA);
+    st64(G_NFP2LASTA + (<u64>nf << 3), p != 0 && ld32(p + A_NFREEPOOLS) == nf ? p : 0);
+  }
+  nf++;
+  st32(ao + A_NFREEPOOLS, nf);
+
+  let aoNext = ld64(ao + A_NEXTARENA);
+  if (nf == ld32(ao + A_NTOTALPOOLS) && (!KEEP_LAST_EMPTY_ARENA || aoNext != 0)) {
+    // Case 1: the arena is wholly free: unlink it and give it back to the OS.
+    let aoPrev = ld64(ao + A_PREVARENA);
+    if (aoPrev == 0) st64(G_USABLE_ARENAS, aoNext);
+    else st64(aoPrev + A_NEXTARENA, aoNext);
+    if (aoNext != 0) st64(aoNext + A_PREVARENA, aoPrev);
+    if (!KEEP_LAST_EMPTY_ARENA && ld64(G_NFP2LASTA + (<u64>nf << 3)) == ao) {
+      // Before 3.8 there is no nfp2lasta; keep ours consistent.
+      st64(G_NFP2LASTA + (<u64>nf << 3), aoPrev != 0 && ld32(aoPrev + A_NFREEPOOLS) == nf ? aoPrev : 0);
+    }
+    st64(ao + A_NEXTARENA, ld64(G_UNUSED_ARENA_OBJECTS));
+    st64(G_UNUSED_ARENA_OBJECTS, ao);
+    sys.munmap(curPid, ld64(ao + A_ADDRESS), ARENA_SIZE);
+    st64(ao + A_ADDRESS, 0);
+    st64(G_NARENAS_CURRENTLY_ALLOCATED, ld64(G_NARENAS_CURRENTLY_ALLOCATED) - 1);
+    return;
+  }
+  if (nf == 1) {
+    // Case 2: the arena was full; put it at the head of usable_arenas.
+    let ua = ld64(G_USABLE_ARENAS);
+    st64(ao + A_NEXTARENA, ua);
+    st64(ao + A_PREVARENA, 0);
+    if (ua != 0) st64(ua + A_PREVARENA, ao);
+    st64(G_USABLE_ARENAS, ao);
+    if (ld64(G_NFP2LASTA + 8) == 0) st64(G_NFP2LASTA + 8, ao);
+    return;
+  }
+  if (ld64(G_NFP2LASTA + (<u64>nf << 3)) == 0) st64(G_NFP2LASTA + (<u64>nf << 3), ao);
+  if (ao == lastnf) return; // Case 4: still in order.
+  // Case 3: slide the arena right, to just after lastnf.
+  if (DEBUG) assert(aoNext != 0 && lastnf != 0);
+  let aoPrev = ld64(ao + A_PREVARENA);
+  if (aoPrev != 0) st64(aoPrev + A_NEXTARENA, aoNext);
+  else st64(G_USABLE_ARENAS, aoNext);
+  st64(aoNext + A_PREVARENA, aoPrev);
+  st64(ao + A_PREVARENA, lastnf);
+  let after = ld64(lastnf + A_NEXTARENA);
+  st64(ao + A_NEXTARENA, after);
+  if (after != 0) st64(after + A_PREVARENA, ao);
+  st64(lastnf + A_NEXTARENA, ao);
+}
+
+// --- realloc ----------------------------------------------------------------------
+
+/** _PyObject_Realloc. */
+export function pyObjectRealloc(p: u64, nbytes: u64): u64 {
+  if (p == 0) return pyObjectMalloc(nbytes);
+  let pool = POOL_ADDR(p);
+  if (!addressInRange(p, pool)) {
+    // Not ours: the C library's realloc (which also takes care of growing it).
+    return libcRealloc(p, nbytes == 0 ? 1 : nbytes);
+  }
+  let size = <u64>INDEX2SIZE(ld32(pool + P_SZIDX));
+  if (nbytes <= size) {
+    // Shrinking to more than 3/4 of the block, or the same: stay.
+    if (4 * nbytes > 3 * size) return p;
+    size = nbytes;
+  }
+  let bp = pyObjectMalloc(nbytes);
+  if (bp != 0) {
+    copyRange(bp, p, size);
+    pyObjectFree(p);
+  }
+  return bp;
+}
+
+// --- checks for the host API ----------------------------------------------------------
+
+/**
+ * What free(p) would do to a pointer: 0 = a live pymalloc block, 1 = a live
+ * C-library chunk, -1 = a pymalloc block that is already free,
+ * -2 = a pointer nobody handed out. Reads only memory the allocators wrote.
+ */
+export function classifyPointer(p: u64): i32 {
+  if (p == 0) return -2;
+  let pool = POOL_ADDR(p);
+  if (isBacked(pool) && ld32(G_MAXARENAS) != 0) {
+    let arenaindex = ld32(pool + P_ARENAINDEX);
+    if (arenaindex < ld32(G_MAXARENAS)) {
+      let base = ld64(arenaObj(arenaindex) + A_ADDRESS);
+      if (base != 0 && p - base < ARENA_SIZE) {
+        let szidx = ld32(pool + P_SZIDX);
+        if (szidx >= numSizeClasses()) return -2;
+        let bsize = <u64>INDEX2SIZE(szidx);
+        let off = p - pool;
+        if (off < <u64>POOL_OVERHEAD || (off - POOL_OVERHEAD) % bsize != 0 || off >= <u64>ld32(pool + P_NEXTOFFSET)) return -2;
+        if (ld32(pool + P_COUNT) == 0) return -1;
+        // On the pool's free list? (walk it: at most POOL_SIZE / 16 blocks)
+        let fb = ld64(pool + P_FREEBLOCK);
+        while (fb != 0) {
+          if (fb == p) return -1;
+          fb = ld64(fb);
+        }
+        return 0;
+      }
+    }
+  }
+  return libcOwns(p) ? 1 : -2;
+}
+
+/** The block size pymalloc gave `p` (0 if it is not a pymalloc block). */
+export function pymallocBlockSize(p: u64): u64 {
+  let pool = POOL_ADDR(p);
+  if (!addressInRange(p, pool)) return 0;
+  return <u64>INDEX2SIZE(ld32(pool + P_SZIDX));
+}
+
+// --- statistics (sys._debugmallocstats) -----------------------------------------------------
+
+export function statUsableArenas(): u64 { return ld64(G_USABLE_ARENAS); }
+export function statMaxArenas(): u32 { return ld32(G_MAXARENAS); }
+export function statArenas(): u64 { return ld64(G_ARENAS); }
+export function statNtimesArenaAllocated(): u64 { return ld64(G_NTIMES_ARENA_ALLOCATED); }
+export function statNarenasHighwater(): u64 { return ld64(G_NARENAS_HIGHWATER); }
+export function statNarenasCurrentlyAllocated(): u64 { return ld64(G_NARENAS_CURRENTLY_ALLOCATED); }
+
+/*
+ * _PyObject_DebugMallocStats's walk (pymalloc_print_stats): every allocated
+ * arena in arenas[] order, every carved pool; pools with ref.count == 0 are
+ * on a freepools list and not counted. Results go to `mallocStats`:
+ *
+ *   u64[0..63]     numpools per size class
+ *   u64[64..127]   numblocks (in use) per size class
+ *   u64[128..191]  numfreeblocks per size class (free + never carved)
+ *   u64[192]       narenas (allocated now)   u64[193] ntimes_arena_allocated
+ *   u64[194]       narenas_highwater         u64[195] unused pools (Σ nfreepools)
+ *   u64[196]       arenas not pool-aligned   (POOL_SIZE lost to alignment each)
+ */
+// @ts-ignore: decorator
+@inline export const STATS_WORDS: i32 = 200;
+export const mallocStats = memory.data(STATS_WORDS * 8);
+
+export function collectMallocStats(): void {
+  memory.fill(mallocStats, 0, <usize>STATS_WORDS * 8);
+  let maxarenas = ld32(G_MAXARENAS);
+  let narenas: u64 = 0;
+  let unused: u64 = 0;
+  let misaligned: u64 = 0;
+  for (let i: u32 = 0; i < maxarenas; i++) {
+    let ao = arenaObj(i);
+    let base = ld64(ao + A_ADDRESS);
+    if (base == 0) continue;
+    narenas++;
+    unused += <u64>ld32(ao + A_NFREEPOOLS);
+    let pool = base;
+    if ((base & (POOL_SIZE - 1)) != 0) {
+      misaligned++;
+      pool = (base + POOL_SIZE) & ~(POOL_SIZE - 1);
+    }
+    let end = ld64(ao + A_POOL_ADDRESS);
+    for (; pool < end; pool += POOL_SIZE) {
+      let count = ld32(pool + P_COUNT);
+      if (count == 0) continue;
+      let sz = ld32(pool + P_SZIDX);
+      let nblocks = (<u64>POOL_SIZE - POOL_OVERHEAD) / <u64>INDEX2SIZE(sz);
+      statAdd(sz, 1);
+      statAdd(64 + sz, <u64>count);
+      statAdd(128 + sz, nblocks - <u64>count);
+    }
+  }
+  store<u64>(mallocStats + 192 * 8, narenas);
+  store<u64>(mallocStats + 193 * 8, ld64(G_NTIMES_ARENA_ALLOCATED));
+  store<u64>(mallocStats + 194 * 8, ld64(G_NARENAS_HIGHWATER));
+  store<u64>(mallocStats + 195 * 8, unused);
+  store<u64>(mallocStats + 196 * 8, misaligned);
+}
+
+// @ts-ignore: decorator
+@inline function statAdd(word: u32, v: u64): void {
+  let p = mallocStats + (<usize>word << 3);
+  store<u64>(p, load<u64>(p) + v);
+}

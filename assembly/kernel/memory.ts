@@ -1,0 +1,364 @@
+/**
+ * Page faults and the simulated MMU (after Linux's mm/memory.c: one function
+ * per kind of fault), plus the software TLB every simulated load and store
+ * goes through.
+ *
+ * A load or store names a virtual address of the *current* process. The TLB
+ * answers most of them with the linear-memory address of the frame backing
+ * the page; a miss walks the page table, and a missing or write-protected
+ * entry is a fault:
+ *
+ *   not present, no VMA                  → SIGSEGV (the process is killed)
+ *   not present, private, read           → doAnonymousRead: map the zero page
+ *   not present, private, write          → doAnonymousPage: a zeroed frame
+ *   not present, shared                  → doSharedFault: the shm object's page
+ *   present, write-protected             → doWpPage:
+ *        zero page or mapcount > 1       →   breakCow: copy into a new frame
+ *        mapcount == 1                   →   reuse in place (wp_page_reuse)
+ *
+ * Each fault counts one minor fault (mm_account_fault), the copy too.
+ *
+ * The TLB is two direct-mapped arrays (reads, writes) of TLB_SIZE entries:
+ * tag = vpn + 1, value = linear address of the frame. A write entry exists
+ * only for a writable, dirty PTE, so a hit never needs the page table. It is
+ * flushed whenever the current process changes, and whenever that process's
+ * PTEs change under it (fork write-protects, munmap/madvise zap, mremap).
+ */
+import { DEBUG, Err, raise } from "../config";
+import {
+  PAGE_SHIFT, PAGE_SIZE, PAGE_MASK, ZERO_FRAME, FRAME_SHMEM,
+  allocFrame, frameAddr, mapcount, mapcountInc, mapcountDec, setFrameFlags, frameFlags,
+} from "./frames";
+import { PTE_PRESENT, PTE_WRITE, PTE_DIRTY, LEVEL_ENTRIES, pteFrame, mkPte, ptePtr, ptePtrAlloc } from "./pagetable";
+import { Mm, mmOf, findVma, vmaAt, VM_SHARED, VM_ANON_VMA, ProcState, SHM_HEADER } from "./mm";
+
+// @ts-ignore: decorator
+@inline const TLB_BITS: u32 = 10;
+// @ts-ignore: decorator
+@inline const TLB_SIZE: u32 = 1 << TLB_BITS;
+// @ts-ignore: decorator
+@inline const TLB_MASK: u64 = TLB_SIZE - 1;
+
+const tlbReadTag = memory.data(<i32>TLB_SIZE * 8);
+const tlbReadBase = memory.data(<i32>TLB_SIZE * 4);
+const tlbWriteTag = memory.data(<i32>TLB_SIZE * 8);
+const tlbWriteBase = memory.data(<i32>TLB_SIZE * 4);
+
+/** Where loads and stores of a dead process land once it faulted: never read back. */
+const scratchPage = memory.data(65536, 16);
+
+/** The process whose address space loads and stores use. */
+export let curPid: u32 = 0;
+let cur: Mm = changetype<Mm>(0);
+
+export function flushTlb(): void {
+  memory.fill(tlbReadTag, 0, <usize>TLB_SIZE * 8);
+  memory.fill(tlbWriteTag, 0, <usize>TLB_SIZE * 8);
+}
+
+/** Makes `pid` the current process (0: none). */
+export function switchTo(pid: u32): void {
+  if (pid == curPid) return;
+  curPid = pid;
+  cur = mmOf(pid);
+  flushTlb();
+}
+
+/** Forgets the TLB entries of one page of the current process. */
+// @ts-ignore: decorator
+@inline function tlbEvict(vpn: u64): void {
+  let s = <usize>(vpn & TLB_MASK);
+  store<u64>(tlbReadTag + (s << 3), 0);
+  store<u64>(tlbWriteTag + (s << 3), 0);
+}
+
+// --- the access fast path ----------------------------------------------------
+
+/** Linear address for reading the byte at `va` in the current process. */
+// @ts-ignore: decorator
+@inline export function rd(va: u64): usize {
+  let vpn = va >> PAGE_SHIFT;
+  let s = <usize>(vpn & TLB_MASK);
+  if (load<u64>(tlbReadTag + (s << 3)) == vpn + 1) {
+    return <usize>load<u32>(tlbReadBase + (s << 2)) + <usize>(va & PAGE_MASK);
+  }
+  return translateSlow(va, false);
+}
+
+/** Linear address for writing the byte at `va` in the current process. */
+// @ts-ignore: decorator
+@inline export function wr(va: u64): usize {
+  let vpn = va >> PAGE_SHIFT;
+  let s = <usize>(vpn & TLB_MASK);
+  if (load<u64>(tlbWriteTag + (s << 3)) == vpn + 1) {
+    return <usize>load<u32>(tlbWriteBase + (s << 2)) + <usize>(va & PAGE_MASK);
+  }
+  return translateSlow(va, true);
+}
+
+// @ts-ignore: decorator
+@inline export function ld64(va: u64): u64 { return load<u64>(rd(va)); }
+// @ts-ignore: decorator
+@inline export function ld32(va: u64): u32 { return load<u32>(rd(va)); }
+// @ts-ignore: decorator
+@inline export function ld16(va: u64): u16 { return load<u16>(rd(va)); }
+// @ts-ignore: decorator
+@inline export function ld8(va: u64): u8 { return load<u8>(rd(va)); }
+// @ts-ignore: decorator
+@inline export function ldf64(va: u64): f64 { return load<f64>(rd(va)); }
+// @ts-ignore: decorator
+@inline export function st64(va: u64, v: u64): void { store<u64>(wr(va), v); }
+// @ts-ignore: decorator
+@inline export function st32(va: u64, v: u32): void { store<u32>(wr(va), v); }
+// @ts-ignore: decorator
+@inline export function st16(va: u64, v: u16): void { store<u16>(wr(va), v); }
+// @ts-ignore: decorator
+@inline export function st8(va: u64, v: u8): void { store<u8>(wr(va), v); }
+// @ts-ignore: decorator
+@inline export function stf64(va: u64, v: f64): void { store<f64>(wr(va), v); }
+
+/**
+ * TLB miss: walk the page table, fault if needed, refill the TLB.
+ * Returns the linear address of `va`'s byte (the scratch page after a fatal fault).
+ */
+function translateSlow(va: u64, write: bool): usize {
+  let mm = cur;
+  if (curPid == 0 || mm.state != ProcState.ALIVE) {
+    if (curPid == 0) raise(Err.NO_PROCESS, 0);
+    return scratchPage + <usize>(va & 0xFFFF);
+  }
+  let vpn = va >> PAGE_SHIFT;
+  let slot = ptePtr(<usize>mm.pgd, vpn);
+  let pte: u32 = slot != 0 ? load<u32>(slot) : 0;
+  if ((pte & PTE_PRESENT) == 0) {
+    pte = handleMissing(mm, va, write);
+  } else if (write && (pte & PTE_WRITE) == 0) {
+    pte = doWpPage(mm, slot, vpn);
+  } else if (write && (pte & PTE_DIRTY) == 0) {
+    // Hardware sets the dirty bit on the first write through a writable PTE; no fault.
+    pte |= PTE_DIRTY;
+    store<u32>(slot, pte);
+  }
+  if (pte == 0) {
+    return scratchPage + <usize>(va & 0xFFFF);
+  }
+  let base = frameAddr(pteFrame(pte));
+  let s = <usize>(vpn & TLB_MASK);
+  store<u64>(tlbReadTag + (s << 3), vpn + 1);
+  store<u32>(tlbReadBase + (s << 2), <u32>base);
+  if (write) {
+    store<u64>(tlbWriteTag + (s << 3), vpn + 1);
+    store<u32>(tlbWriteBase + (s << 2), <u32>base);
+  } else if ((pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY)) {
+    store<u64>(tlbWriteTag + (s << 3), vpn + 1);
+    store<u32>(tlbWriteBase + (s << 2), <u32>base);
+  } else {
+    store<u64>(tlbWriteTag + (s << 3), 0);
+  }
+  return base + <usize>(va & PAGE_MASK);
+}
+
+/** Kills the current process with `signal` after a fatal fault. */
+function killCurrent(signal: u32, err: i32, value: u64): u32 {
+  raise(err, value);
+  cur.killedBy = signal;
+  cur.state = ProcState.DEAD;
+  // Its memory is released by the host-visible exit path (exitProcess) so counters stay readable.
+  flushTlb();
+  return 0;
+}
+
+/** A page with no PTE: find its VMA and fault it in. Returns the new PTE, 0 if the process died. */
+function handleMissing(mm: Mm, va: u64, write: bool): u32 {
+  let i = findVma(mm, va);
+  if (i < 0) return killCurrent(11, Err.SEGV, va);
+  let vma = vmaAt(mm, <u32>i);
+  let vpn = va >> PAGE_SHIFT;
+  let slot = ptePtrAlloc(<usize>mm.pgd, vpn);
+  if (slot == 0) return killCurrent(9, Err.HOST_MEMORY, va);
+  let pte: u32;
+  if (vma.flags & VM_SHARED) {
+    pte = doSharedFault(vma.shm, vma.pgoff + (vpn - (vma.start >> PAGE_SHIFT)), write);
+    if (pte != 0 && !write) faultAround(mm, vma.start, vma.end, vma.shm, vma.pgoff, vpn);
+  } else if (write) {
+    pte = doAnonymousPage();
+    vma.flags |= VM_ANON_VMA; // anon_vma_prepare
+  } else {
+    pte = mkPte(ZERO_FRAME, PTE_PRESENT);
+  }
+  if (pte == 0) return killCurrent(9, Err.OOM, va);
+  store<u32>(slot, pte);
+  mm.minflt++;
+  return pte;
+}
+
+/** First write to an untouched private anonymous page: a zeroed frame of its own. */
+function doAnonymousPage(): u32 {
+  let f = allocFrame();
+  if (f == u32.MAX_VALUE) return 0;
+  memory.fill(frameAddr(f), 0, <usize>PAGE_SIZE);
+  mapcountInc(f);
+  return mkPte(f, PTE_PRESENT | PTE_WRITE | PTE_DIRTY);
+}
+
+/**
+ * A fault in a MAP_SHARED anonymous mapping: the page of the shm object at
+ * `pgoff`, allocated (zeroed) on first touch by anyone; never copied.
+ */
+function doSharedFault(shm: u32, pgoff: u64, write: bool): u32 {
+  let slot = <usize>shm + SHM_HEADER + (<usize>pgoff << 2);
+  let f = load<u32>(slot);
+  if (f == 0) {
+    f = allocFrame();
+    if (f == u32.MAX_VALUE) return 0;
+    memory.fill(frameAddr(f), 0, <usize>PAGE_SIZE);
+    setFrameFlags(f, FRAME_SHMEM);
+    store<u32>(slot, f);
+  }
+  mapcountInc(f);
+  // Dirtiness stays in the PTE (measured: a shmem page reads as Shared_Dirty
+  // in the writer and Shared_Clean in a process that only read it).
+  if (write) return mkPte(f, PTE_PRESENT | PTE_WRITE | PTE_DIRTY);
+  return mkPte(f, PTE_PRESENT | PTE_WRITE);
+}
+
+/** fault_around_bytes: a read fault in a file (shmem) mapping maps this much around it. */
+// @ts-ignore: decorator
+@inline const FAULT_AROUND_BYTES: u64 = 65536;
+
+/**
+ * do_fault_around: also map the shm pages already present in the aligned
+ * window around a read fault (within the VMA and the same page-table leaf).
+ */
+function faultAround(mm: Mm, vstart: u64, vend: u64, shm: u32, pgoff: u64, vpn: u64): void {
+  let n = FAULT_AROUND_BYTES >> PAGE_SHIFT;
+  if (n <= 1) return;
+  let from = vpn & ~(n - 1);
+  let to = from + n;
+  let lo = vstart >> PAGE_SHIFT;
+  let hi = vend >> PAGE_SHIFT;
+  let leafLo = vpn & ~<u64>(LEVEL_ENTRIES - 1);
+  if (from < lo) from = lo;
+  if (from < leafLo) from = leafLo;
+  if (to > hi) to = hi;
+  if (to > leafLo + LEVEL_ENTRIES) to = leafLo + LEVEL_ENTRIES;
+  for (let v = from; v < to; v++) {
+    if (v == vpn) continue;
+    let f = load<u32>(<usize>shm + SHM_HEADER + (<usize>(pgoff + v - lo) << 2));
+    if (f == 0) continue;
+    let slot = ptePtrAlloc(<usize>mm.pgd, v);
+    if (slot == 0 || load<u32>(slot) != 0) continue;
+    mapcountInc(f);
+    store<u32>(slot, mkPte(f, PTE_PRESENT | PTE_WRITE));
+  }
+}
+
+/**
+ * A write to a present, write-protected page (do_wp_page). Shared-mapping
+ * pages are never write-protected, so this is a private page: the zero page,
+ * or a frame fork left shared.
+ */
+function doWpPage(mm: Mm, slot: usize, vpn: u64): u32 {
+  let pte = load<u32>(slot);
+  let f = pteFrame(pte);
+  if (f != ZERO_FRAME && mapcount(f) == 1) {
+    // wp_page_reuse: we are the last mapper; take the page over in place.
+    pte |= PTE_WRITE | PTE_DIRTY;
+    store<u32>(slot, pte);
+    mm.minflt++;
+    return pte;
+  }
+  return breakCow(mm, slot, vpn, f);
+}
+
+/** wp_page_copy: give this process its own copy of frame `f` (a zeroed one for the zero page). */
+function breakCow(mm: Mm, slot: usize, vpn: u64, f: u32): u32 {
+  let nf = allocFrame();
+  if (nf == u32.MAX_VALUE) return killCurrent(9, Err.OOM, vpn << PAGE_SHIFT);
+  if (f == ZERO_FRAME) {
+    memory.fill(frameAddr(nf), 0, <usize>PAGE_SIZE);
+    let i = findVma(mm, vpn << PAGE_SHIFT);
+    if (i >= 0) vmaAt(mm, <u32>i).flags |= VM_ANON_VMA; // anon_vma_prepare
+  } else {
+    memory.copy(frameAddr(nf), frameAddr(f), <usize>PAGE_SIZE);
+    mapcountDec(f);
+  }
+  mapcountInc(nf);
+  let pte = mkPte(nf, PTE_PRESENT | PTE_WRITE | PTE_DIRTY);
+  store<u32>(slot, pte);
+  mm.minflt++;
+  tlbEvict(vpn);
+  return pte;
+}
+
+// --- ranges --------------------------------------------------------------------
+
+/** Sets `len` bytes at `va` to `value` in the current process, page by page. */
+export function fillRange(va: u64, value: u8, len: u64): void {
+  while (len > 0) {
+    let n = min<u64>(len, PAGE_SIZE - (va & PAGE_MASK));
+    memory.fill(wr(va), value, <usize>n);
+    va += n;
+    len -= n;
+  }
+}
+
+/** Copies `len` bytes from `src` to `dst` within the current process (memmove semantics). */
+export function copyRange(dst: u64, src: u64, len: u64): void {
+  if (len == 0) return;
+  if (dst <= src || dst >= src + len) {
+    while (len > 0) {
+      let n = min<u64>(len, min<u64>(PAGE_SIZE - (dst & PAGE_MASK), PAGE_SIZE - (src & PAGE_MASK)));
+      let d = wr(dst);
+      memory.copy(d, rd(src), <usize>n);
+      dst += n; src += n; len -= n;
+    }
+  } else {
+    // Overlapping with dst above src: copy backwards.
+    let de = dst + len;
+    let se = src + len;
+    while (len > 0) {
+      let dOff = ((de - 1) & PAGE_MASK) + 1;
+      let sOff = ((se - 1) & PAGE_MASK) + 1;
+      let n = min<u64>(len, min<u64>(dOff, sOff));
+      let d = wr(de - n);
+      memory.copy(d, rd(se - n), <usize>n);
+      de -= n; se -= n; len -= n;
+    }
+  }
+}
+
+/** Copies `len` bytes from linear memory `src` into the current process at `va`. */
+export function copyIn(va: u64, src: usize, len: u64): void {
+  while (len > 0) {
+    let n = min<u64>(len, PAGE_SIZE - (va & PAGE_MASK));
+    memory.copy(wr(va), src, <usize>n);
+    va += n; src += <usize>n; len -= n;
+  }
+}
+
+/** Copies `len` bytes from the current process at `va` into linear memory `dst`. */
+export function copyOut(dst: usize, va: u64, len: u64): void {
+  while (len > 0) {
+    let n = min<u64>(len, PAGE_SIZE - (va & PAGE_MASK));
+    memory.copy(dst, rd(va), <usize>n);
+    va += n; dst += <usize>n; len -= n;
+  }
+}
+
+/** Marks the current process's PTE for `vpn` gone from the TLB (callers changed it). */
+export function tlbInvalidate(vpn: u64): void {
+  tlbEvict(vpn);
+}
+
+/**
+ * True if `va` is backed by a written (non-zero-page) frame in the current
+ * process: lets checking code look at memory without faulting anything in.
+ */
+export function isBacked(va: u64): bool {
+  if (curPid == 0 || cur.state != ProcState.ALIVE) return false;
+  let slot = ptePtr(<usize>cur.pgd, va >> PAGE_SHIFT);
+  if (slot == 0) return false;
+  let pte = load<u32>(slot);
+  return (pte & PTE_PRESENT) != 0 && pteFrame(pte) != ZERO_FRAME;
+}

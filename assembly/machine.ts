@@ -1,0 +1,271 @@
+/**
+ * The machine-level exports: configure a machine, make and end processes,
+ * shape their address spaces, touch their memory, and read /proc figures.
+ * Addresses are u64 (BigInt on the host side).
+ */
+import { DEBUG, Err, raise, clearError, failed } from "./config";
+import * as ob from "./cpython/obmalloc";
+import * as libc from "./cpython/libc";
+import { LIBPYTHON_DATA, LIBPYTHON_DATA_SIZE, LIBC_DATA, LIBC_DATA_SIZE } from "./cpython/image";
+import { framesInit, framesUsed, framesReserved, PAGE_SHIFT } from "./kernel/frames";
+import { kmemBytesUsed } from "./kernel/kmem";
+import { isAlive } from "./kernel/mm";
+import { switchTo, ld64, st64, ld8, st8, fillRange } from "./kernel/memory";
+import * as sys from "./kernel/syscalls";
+import * as check from "./kernel/check";
+import { smapsRollup as rollupOf, rollupPtr as rollupAddr } from "./kernel/smaps";
+
+let configured = false;
+
+/**
+ * Sets up the machine: page size (log2: 12, 14 or 16) and RAM in bytes.
+ * Returns false (Err.INVALID) for a bad page size or a second call.
+ */
+export function machineInit(pageShift: u32, ramBytes: u64): bool {
+  clearError();
+  if (configured || (pageShift != 12 && pageShift != 14 && pageShift != 16) || ramBytes < (<u64>1 << pageShift) * 16) {
+    raise(Err.INVALID, <u64>pageShift);
+    return false;
+  }
+  framesInit(pageShift, ramBytes);
+  configured = true;
+  return true;
+}
+
+export function pageShift(): u32 {
+  return PAGE_SHIFT;
+}
+
+export function spawn(): u32 {
+  clearError();
+  return sys.spawn();
+}
+
+export function fork(pid: u32): u32 {
+  clearError();
+  return sys.fork(pid);
+}
+
+export function exit(pid: u32): bool {
+  clearError();
+  let ok = sys.exitProcess(pid);
+  switchTo(0);
+  return ok;
+}
+
+export function alive(pid: u32): bool {
+  return isAlive(pid);
+}
+
+export function mmap(pid: u32, len: u64, shared: bool): u64 {
+  clearError();
+  return sys.mmap(pid, len, shared);
+}
+
+export function munmap(pid: u32, addr: u64, len: u64): bool {
+  clearError();
+  return sys.munmap(pid, addr, len);
+}
+
+export function brk(pid: u32, newBrk: u64): u64 {
+  clearError();
+  return sys.brk(pid, newBrk);
+}
+
+export function mremap(pid: u32, addr: u64, oldLen: u64, newLen: u64): u64 {
+  clearError();
+  return sys.mremap(pid, addr, oldLen, newLen);
+}
+
+export function madviseDontneed(pid: u32, addr: u64, len: u64): bool {
+  clearError();
+  return sys.madviseDontneed(pid, addr, len);
+}
+
+/** Reads a 64-bit word of `pid`'s memory, faulting like a load would. */
+export function read64(pid: u32, va: u64): u64 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  return ld64(va);
+}
+
+export function write64(pid: u32, va: u64, v: u64): void {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return; }
+  switchTo(pid);
+  st64(va, v);
+}
+
+export function read8(pid: u32, va: u64): u32 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  return ld8(va);
+}
+
+export function write8(pid: u32, va: u64, v: u32): void {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return; }
+  switchTo(pid);
+  st8(va, <u8>v);
+}
+
+/** Writes `len` bytes of `value` at `va` (a memset in the process). */
+export function fill(pid: u32, va: u64, value: u32, len: u64): void {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return; }
+  switchTo(pid);
+  fillRange(va, <u8>value, len);
+}
+
+/**
+ * The copy-on-write storm of the benchmarks: writes (increments then
+ * decrements) the 64-bit word at each of `n` addresses read from `pid`'s memory
+ * at `table` (an array of u64 addresses), the way a child touching every
+ * object's refcount does.
+ */
+export function touchWords(pid: u32, table: u64, n: u64): void {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return; }
+  switchTo(pid);
+  for (let i: u64 = 0; i < n; i++) {
+    let a = ld64(table + (i << 3));
+    st64(a, ld64(a) + 1);
+    st64(a, ld64(a) - 1);
+  }
+}
+
+/** Computes pid's smaps_rollup; the host reads it at rollupPtr(). */
+export function smapsRollup(pid: u32): bool {
+  clearError();
+  return rollupOf(pid);
+}
+
+export function rollupPtr(): usize {
+  return rollupAddr();
+}
+
+export function framesInUse(): u32 {
+  return framesUsed();
+}
+
+export function framesHighWater(): u32 {
+  return framesReserved();
+}
+
+export function hostBytesUsed(): usize {
+  return kmemBytesUsed();
+}
+
+// --- CPython's allocators ---------------------------------------------------------------
+
+/** Sets pymalloc's version parameters (once per machine, before any process image). */
+export function configurePymalloc(threshold: u32, alignShift: u32, poolBits: u32, arenaBits: u32, poolOverhead: u32, keepLastEmpty: bool): bool {
+  clearError();
+  return ob.pymallocConfigure(threshold, alignShift, poolBits, arenaBits, poolOverhead, keepLastEmpty);
+}
+
+/** Maps a process's static data (libpython and libc .data/.bss) and runs the allocators' static initialisers. */
+export function initProcessImage(pid: u32): bool {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return false; }
+  if (!sys.mmapFixed(pid, LIBPYTHON_DATA, LIBPYTHON_DATA_SIZE)) return false;
+  if (!sys.mmapFixed(pid, LIBC_DATA, LIBC_DATA_SIZE)) return false;
+  switchTo(pid);
+  ob.pymallocInitState();
+  return !failed();
+}
+
+/** PyObject_Malloc(n) in `pid`. */
+export function pyMalloc(pid: u32, n: u64): u64 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  return ob.pyObjectMalloc(n);
+}
+
+/** PyObject_Free(p) in `pid`, refusing double frees and foreign pointers. */
+export function pyFree(pid: u32, p: u64): void {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return; }
+  switchTo(pid);
+  if (p == 0) return;
+  let kind = ob.classifyPointer(p);
+  if (kind == -1) { raise(Err.DOUBLE_FREE, p); return; }
+  if (kind == -2) { raise(Err.BAD_FREE, p); return; }
+  ob.pyObjectFree(p);
+}
+
+/** PyObject_Realloc(p, n) in `pid`. */
+export function pyRealloc(pid: u32, p: u64, n: u64): u64 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  if (p != 0) {
+    let kind = ob.classifyPointer(p);
+    if (kind == -1) { raise(Err.DOUBLE_FREE, p); return 0; }
+    if (kind == -2) { raise(Err.BAD_FREE, p); return 0; }
+  }
+  return ob.pyObjectRealloc(p, n);
+}
+
+/** The size of the pymalloc block at p (0 for a C-library chunk). */
+export function pyBlockSize(pid: u32, p: u64): u64 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  return ob.pymallocBlockSize(p);
+}
+
+/** malloc(n) in `pid` (the glibc model). */
+export function cMalloc(pid: u32, n: u64): u64 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  return libc.libcMalloc(n);
+}
+
+/** free(p) in `pid` (the glibc model). */
+export function cFree(pid: u32, p: u64): void {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return; }
+  switchTo(pid);
+  if (p == 0) return;
+  if (!libc.libcOwns(p)) { raise(Err.BAD_FREE, p); return; }
+  libc.libcFree(p);
+}
+
+/** Carves `n` blocks of `size` bytes with PyObject_Malloc in `pid`, storing their addresses in an array taken with malloc; returns the array. */
+export function pyMallocMany(pid: u32, size: u64, n: u64): u64 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  let table = libc.libcMalloc(n << 3);
+  if (table == 0) return 0;
+  for (let i: u64 = 0; i < n; i++) {
+    let p = ob.pyObjectMalloc(size);
+    if (failed()) return 0;
+    st64(p, 1); // ob_refcnt = 1, as an object's constructor writes it
+    st64(table + (i << 3), p);
+  }
+  return table;
+}
+
+/** Walks pid's pymalloc arenas (as sys._debugmallocstats does) into the buffer at mallocStatsPtr(). */
+export function mallocStats(pid: u32): usize {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  ob.collectMallocStats();
+  return ob.mallocStats;
+}
+
+/** Whole-machine invariant check (see kernel/check.ts): the number of violations. */
+export function checkInvariants(): u32 {
+  return check.checkMachine();
+}
+
+export function checkFirstViolation(): u32 {
+  return (check.checkFirstKind << 28) | check.checkFirstFrame;
+}

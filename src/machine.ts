@@ -1,0 +1,332 @@
+/**
+ * The host API over one simulated machine: a Linux-like kernel (frames, page
+ * tables, fork, copy-on-write, /proc accounting) with CPython's allocators
+ * (pymalloc, and a model of glibc malloc) for one CPython version.
+ *
+ *   const m = await Machine.create({ python: "3.11", module: loadModule() });
+ *   const pid = m.spawn();                  // a process with CPython's static data mapped
+ *   const p = m.malloc(pid, 28);            // PyObject_Malloc
+ *   const child = m.fork(pid);
+ *   m.write64(child, p, 2n);                // copy-on-write: the child copies the page
+ *   m.smapsRollup(child).privateDirtyKiB;   // 4
+ *
+ * Addresses are BigInts (64-bit simulated pointers). Every call that fails
+ * throws a `SimError` with a code; a simulated SIGSEGV or OOM kills the
+ * simulated process (as the kernel would) and leaves the machine usable.
+ * A trap inside WebAssembly (a bug, or an assertion in the debug build)
+ * marks the machine dead: every later call throws.
+ */
+import { instantiateModule, type Exports, type Variant } from "./wasm.js";
+import { OBMALLOC, type PyVersion, PY_VERSIONS } from "./profiles/obmalloc.js";
+
+export const ERROR_CODES = [
+  "NONE", "SEGV", "OOM", "HOST_MEMORY", "INVALID", "DOUBLE_FREE", "BAD_FREE", "NO_PROCESS", "LIMIT",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number] | "DEAD";
+
+export class SimError extends Error {
+  constructor(readonly code: ErrorCode, message: string, readonly value?: bigint) {
+    super(message);
+    this.name = "SimError";
+  }
+}
+
+/** /proc/PID/smaps_rollup and /proc/PID/stat figures, in KiB and counts. */
+export interface SmapsRollup {
+  rssKiB: number;
+  pssKiB: number;
+  sharedCleanKiB: number;
+  sharedDirtyKiB: number;
+  privateCleanKiB: number;
+  privateDirtyKiB: number;
+  ussKiB: number;
+  anonymousKiB: number;
+  shmemKiB: number;
+  minflt: number;
+  majflt: number;
+  alive: boolean;
+  /** Signal that killed the process (11 SIGSEGV, 9 by the OOM killer), 0 otherwise. */
+  killedBy: number;
+}
+
+export interface MachineOptions {
+  python: PyVersion;
+  /** 4096 (default), 16384 or 65536. */
+  pageSize?: number;
+  /** Simulated RAM in bytes (default 64 GiB: a big server; WebAssembly's 4 GiB ceiling comes first). */
+  ramBytes?: number;
+  module: WebAssembly.Module;
+  variant?: Variant;
+}
+
+export const DEFAULT_RAM_BYTES = 64 * 2 ** 30;
+const PAGE_SHIFTS: Record<number, number> = { 4096: 12, 16384: 14, 65536: 16 };
+
+export class Machine {
+  private dead: string | null = null;
+  private constructor(private readonly x: Exports, readonly python: PyVersion, readonly pageSize: number) {}
+
+  static async create(opts: MachineOptions): Promise<Machine> {
+    const pageSize = opts.pageSize ?? 4096;
+    const shift = PAGE_SHIFTS[pageSize];
+    if (shift === undefined) throw new SimError("INVALID", `page size ${pageSize} is not one of 4096, 16384, 65536`);
+    if (!PY_VERSIONS.includes(opts.python)) {
+      throw new SimError("INVALID", `unknown CPython profile "${opts.python}" (known: ${PY_VERSIONS.join(", ")})`);
+    }
+    const ram = opts.ramBytes ?? DEFAULT_RAM_BYTES;
+    if (!Number.isSafeInteger(ram) || ram < 16 * pageSize) throw new SimError("INVALID", `RAM size ${ram} is too small`);
+    const x = await instantiateModule(opts.module, opts.variant ?? "release");
+    const m = new Machine(x, opts.python, pageSize);
+    m.call(() => x.machineInit(shift, BigInt(ram)));
+    const p = OBMALLOC[opts.python];
+    m.call(() =>
+      x.configurePymalloc(
+        p.smallRequestThreshold, p.alignmentShift, Math.log2(p.poolSize), Math.log2(p.arenaSize),
+        p.poolOverhead, p.keepLastEmptyArena,
+      ),
+    );
+    return m;
+  }
+
+  /** Runs one export, turning traps into a dead machine and recorded errors into SimErrors. */
+  private call<T>(f: () => T): T {
+    if (this.dead) throw new SimError("DEAD", `the simulated machine is dead: ${this.dead}`);
+    let r: T;
+    try {
+      this.x.clearError();
+      r = f();
+    } catch (e) {
+      this.dead = e instanceof Error ? e.message : String(e);
+      throw new SimError("DEAD", `the simulated machine stopped: ${this.dead}`);
+    }
+    const code = this.x.lastError();
+    if (code !== 0) {
+      const value = this.x.lastErrorValue();
+      throw new SimError(ERROR_CODES[code] ?? "INVALID", describe(code, value), value);
+    }
+    return r;
+  }
+
+  get isDead(): boolean {
+    return this.dead !== null;
+  }
+
+  /** A new process with CPython's static data mapped (the first one is pid 1). */
+  spawn(): number {
+    const pid = this.call(() => this.x.spawn());
+    this.call(() => this.x.initProcessImage(pid));
+    return pid;
+  }
+
+  /** A bare process: an empty address space, no CPython image. */
+  spawnBare(): number {
+    return this.call(() => this.x.spawn());
+  }
+
+  fork(pid: number): number {
+    return this.call(() => this.x.fork(pid));
+  }
+
+  exit(pid: number): void {
+    this.call(() => this.x.exit(pid));
+  }
+
+  isAlive(pid: number): boolean {
+    return this.call(() => this.x.alive(pid));
+  }
+
+  /** PyObject_Malloc. */
+  malloc(pid: number, n: number | bigint): bigint {
+    return this.call(() => this.x.pyMalloc(pid, BigInt(n)));
+  }
+
+  /** PyObject_Free. Throws DOUBLE_FREE / BAD_FREE for pointers that are not live blocks. */
+  free(pid: number, p: bigint): void {
+    this.call(() => this.x.pyFree(pid, p));
+  }
+
+  /** PyObject_Realloc. */
+  realloc(pid: number, p: bigint, n: number | bigint): bigint {
+    return this.call(() => this.x.pyRealloc(pid, p, BigInt(n)));
+  }
+
+  /** The pymalloc block size behind p (0 for a glibc chunk). */
+  blockSize(pid: number, p: bigint): number {
+    return Number(this.call(() => this.x.pyBlockSize(pid, p)));
+  }
+
+  /** malloc(3) (the glibc model). */
+  cMalloc(pid: number, n: number | bigint): bigint {
+    return this.call(() => this.x.cMalloc(pid, BigInt(n)));
+  }
+
+  cFree(pid: number, p: bigint): void {
+    this.call(() => this.x.cFree(pid, p));
+  }
+
+  mmap(pid: number, len: number | bigint, opts: { shared?: boolean } = {}): bigint {
+    return this.call(() => this.x.mmap(pid, BigInt(len), !!opts.shared));
+  }
+
+  munmap(pid: number, addr: bigint, len: number | bigint): void {
+    this.call(() => this.x.munmap(pid, addr, BigInt(len)));
+  }
+
+  brk(pid: number, newBrk: bigint): bigint {
+    return this.call(() => this.x.brk(pid, newBrk));
+  }
+
+  mremap(pid: number, addr: bigint, oldLen: number | bigint, newLen: number | bigint): bigint {
+    return this.call(() => this.x.mremap(pid, addr, BigInt(oldLen), BigInt(newLen)));
+  }
+
+  madviseDontneed(pid: number, addr: bigint, len: number | bigint): void {
+    this.call(() => this.x.madviseDontneed(pid, addr, BigInt(len)));
+  }
+
+  read64(pid: number, addr: bigint): bigint {
+    return this.call(() => this.x.read64(pid, addr));
+  }
+
+  write64(pid: number, addr: bigint, v: bigint): void {
+    this.call(() => this.x.write64(pid, addr, BigInt.asUintN(64, v)));
+  }
+
+  read8(pid: number, addr: bigint): number {
+    return this.call(() => this.x.read8(pid, addr));
+  }
+
+  write8(pid: number, addr: bigint, v: number): void {
+    this.call(() => this.x.write8(pid, addr, v));
+  }
+
+  fill(pid: number, addr: bigint, value: number, len: number | bigint): void {
+    this.call(() => this.x.fill(pid, addr, value, BigInt(len)));
+  }
+
+  /** `n` PyObject_Malloc(size) blocks with refcount 1 written; returns a malloc'ed array of their addresses. */
+  mallocMany(pid: number, size: number, n: number): bigint {
+    return this.call(() => this.x.pyMallocMany(pid, BigInt(size), BigInt(n)));
+  }
+
+  /** Increments and decrements the refcount word of each of the `n` objects listed at `table`. */
+  touchWords(pid: number, table: bigint, n: number): void {
+    this.call(() => this.x.touchWords(pid, table, BigInt(n)));
+  }
+
+  smapsRollup(pid: number): SmapsRollup {
+    this.call(() => this.x.smapsRollup(pid));
+    const ptr = this.call(() => this.x.rollupPtr());
+    // A fresh view: memory may have grown since the last call.
+    const w = new BigUint64Array(this.x.memory.buffer, ptr, 12);
+    const kib = (i: number) => Number(w[i] / 1024n);
+    const r: SmapsRollup = {
+      rssKiB: kib(0),
+      pssKiB: Number((w[1] >> 12n) / 1024n),
+      sharedCleanKiB: kib(2),
+      sharedDirtyKiB: kib(3),
+      privateCleanKiB: kib(4),
+      privateDirtyKiB: kib(5),
+      ussKiB: kib(4) + kib(5),
+      anonymousKiB: kib(6),
+      shmemKiB: kib(7),
+      minflt: Number(w[8]),
+      majflt: Number(w[9]),
+      alive: w[10] === 1n,
+      killedBy: Number(w[11]),
+    };
+    return r;
+  }
+
+  /** sys._debugmallocstats()'s pymalloc part, for a simulated process, in the interpreter's exact layout. */
+  mallocStats(pid: number): string {
+    const ptr = this.call(() => this.x.mallocStats(pid));
+    const w = new BigUint64Array(this.x.memory.buffer, ptr, 200);
+    return formatMallocStats(this.python, (i) => Number(w[i]));
+  }
+
+  /**
+   * Checks the whole machine's invariants (every frame's mapcount equals the
+   * PTEs mapping it, no writable PTE on a frame mapped twice in a private
+   * mapping…). Returns a description of the first violation, or null.
+   */
+  checkInvariants(): string | null {
+    const n = this.call(() => this.x.checkInvariants());
+    if (n === 0) return null;
+    const first = this.call(() => this.x.checkFirstViolation());
+    const kinds = ["", "mapcount differs from the PTEs mapping the frame", "writable private PTE on a shared frame",
+      "PTE not present or frame out of range", "zero page mapped writable", "PTE outside every VMA"];
+    return `${n} violation(s); first: ${kinds[first >>> 28] ?? "?"} (frame ${first & 0xfffffff})`;
+  }
+
+  /** Frames in use (simulated RAM in pages) and linear memory the instance holds, in bytes. */
+  hostMemory(): { framesInUse: number; framesHighWater: number; wasmBytes: number; kernelBytes: number } {
+    return {
+      framesInUse: this.x.framesInUse(),
+      framesHighWater: this.x.framesHighWater(),
+      wasmBytes: this.x.memory.buffer.byteLength,
+      kernelBytes: this.x.hostBytesUsed(),
+    };
+  }
+}
+
+function hex(v: bigint): string {
+  return "0x" + v.toString(16);
+}
+
+function describe(code: number, value: bigint): string {
+  switch (ERROR_CODES[code]) {
+    case "SEGV": return `segmentation fault: access to unmapped address ${hex(value)} (the process was killed with SIGSEGV)`;
+    case "OOM": return `out of memory: the simulated RAM is exhausted (${value} bytes in use or requested; the process was killed)`;
+    case "HOST_MEMORY": return `the simulation needs more memory than WebAssembly can address (4 GiB ceiling; request of ${value} bytes)`;
+    case "INVALID": return `invalid argument (${value})`;
+    case "DOUBLE_FREE": return `double free of ${hex(value)}`;
+    case "BAD_FREE": return `free of ${hex(value)}, which the allocator never handed out`;
+    case "NO_PROCESS": return `no live process with pid ${value}`;
+    case "LIMIT": return `too many processes (${value})`;
+    default: return `error ${code} (${value})`;
+  }
+}
+
+// --- sys._debugmallocstats ------------------------------------------------------------
+
+/** printone(): the message, '=' at column 35, the value with thousands commas right-aligned in 21 characters. */
+function printone(msg: string, value: number): string {
+  const digits = value.toLocaleString("en-US");
+  return msg.padEnd(35, " ") + "=" + digits.padStart(21, " ") + "\n";
+}
+
+export function formatMallocStats(python: PyVersion, word: (i: number) => number): string {
+  const p = OBMALLOC[python];
+  const classes = p.numSizeClasses;
+  let out = `Small block threshold = ${p.smallRequestThreshold}, in ${classes} size classes.\n\n`;
+  out += "class   size   num pools   blocks in use  avail blocks\n";
+  out += "-----   ----   ---------   -------------  ------------\n";
+  let allocatedBytes = 0, availableBytes = 0, poolHeaderBytes = 0, quantization = 0;
+  for (let i = 0; i < classes; i++) {
+    const size = (i + 1) * p.alignment;
+    const numpools = word(i), numblocks = word(64 + i), numfree = word(128 + i);
+    if (numpools === 0) continue;
+    out += `${String(i).padStart(5)} ${String(size).padStart(6)} ${String(numpools).padStart(11)} ${String(numblocks).padStart(15)} ${String(numfree).padStart(13)}\n`;
+    allocatedBytes += numblocks * size;
+    availableBytes += numfree * size;
+    poolHeaderBytes += numpools * p.poolOverhead;
+    quantization += numpools * ((p.poolSize - p.poolOverhead) % size);
+  }
+  const narenas = word(192), ntimes = word(193), highwater = word(194), unusedPools = word(195), misaligned = word(196);
+  out += "\n";
+  out += printone("# arenas allocated total", ntimes);
+  out += printone("# arenas reclaimed", ntimes - narenas);
+  out += printone("# arenas highwater mark", highwater);
+  out += printone("# arenas allocated current", narenas);
+  out += printone(`${narenas} arenas * ${p.arenaSize} bytes/arena`, narenas * p.arenaSize);
+  out += "\n";
+  out += printone("# bytes in allocated blocks", allocatedBytes);
+  out += printone("# bytes in available blocks", availableBytes);
+  out += printone(`${unusedPools} unused pools * ${p.poolSize} bytes`, unusedPools * p.poolSize);
+  out += printone("# bytes lost to pool headers", poolHeaderBytes);
+  out += printone("# bytes lost to quantization", quantization);
+  out += printone("# bytes lost to arena alignment", misaligned * p.poolSize);
+  out += printone("Total", allocatedBytes + availableBytes + unusedPools * p.poolSize + poolHeaderBytes + quantization + misaligned * p.poolSize);
+  return out;
+}
