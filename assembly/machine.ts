@@ -160,9 +160,13 @@ export function hostBytesUsed(): usize {
 
 // --- CPython's allocators ---------------------------------------------------------------
 
-/** Sets pymalloc's version parameters (once per machine, before any process image). */
-export function configurePymalloc(threshold: u32, alignShift: u32, poolBits: u32, arenaBits: u32, poolOverhead: u32, keepLastEmpty: bool): bool {
+/**
+ * Sets pymalloc's version parameters (once per machine, before any process
+ * image). mapInteriorBits = 0: no arena map (before 3.10).
+ */
+export function configurePymalloc(threshold: u32, alignShift: u32, poolBits: u32, arenaBits: u32, poolOverhead: u32, keepLastEmpty: bool, mapInteriorBits: u32, mapBotBits: u32): bool {
   clearError();
+  ob.arenaMapConfigure(mapInteriorBits, mapBotBits);
   return ob.pymallocConfigure(threshold, alignShift, poolBits, arenaBits, poolOverhead, keepLastEmpty);
 }
 

@@ -17,7 +17,7 @@
  * marks the machine dead: every later call throws.
  */
 import { instantiateModule, type Exports, type Variant } from "./wasm.js";
-import { OBMALLOC, type PyVersion, PY_VERSIONS } from "./profiles/obmalloc.js";
+import { OBMALLOC, type ObmallocParams, type PyVersion, PY_VERSIONS } from "./profiles/obmalloc.js";
 
 export const ERROR_CODES = [
   "NONE", "SEGV", "OOM", "HOST_MEMORY", "INVALID", "DOUBLE_FREE", "BAD_FREE", "NO_PROCESS", "LIMIT",
@@ -57,6 +57,8 @@ export interface MachineOptions {
   ramBytes?: number;
   module: WebAssembly.Module;
   variant?: Variant;
+  /** What-if: pymalloc parameters other than the version's (e.g. 8-byte alignment). */
+  pymalloc?: Partial<Pick<ObmallocParams, "alignmentShift" | "poolSize" | "arenaSize" | "keepLastEmptyArena">>;
 }
 
 export const DEFAULT_RAM_BYTES = 64 * 2 ** 30;
@@ -64,7 +66,13 @@ const PAGE_SHIFTS: Record<number, number> = { 4096: 12, 16384: 14, 65536: 16 };
 
 export class Machine {
   private dead: string | null = null;
-  private constructor(private readonly x: Exports, readonly python: PyVersion, readonly pageSize: number) {}
+  private constructor(
+    private readonly x: Exports,
+    readonly python: PyVersion,
+    readonly pageSize: number,
+    /** The pymalloc parameters in force (the version's, with any what-if applied). */
+    readonly pymalloc: ObmallocParams,
+  ) {}
 
   static async create(opts: MachineOptions): Promise<Machine> {
     const pageSize = opts.pageSize ?? 4096;
@@ -76,13 +84,16 @@ export class Machine {
     const ram = opts.ramBytes ?? DEFAULT_RAM_BYTES;
     if (!Number.isSafeInteger(ram) || ram < 16 * pageSize) throw new SimError("INVALID", `RAM size ${ram} is too small`);
     const x = await instantiateModule(opts.module, opts.variant ?? "release");
-    const m = new Machine(x, opts.python, pageSize);
+    const p: ObmallocParams = { ...OBMALLOC[opts.python], ...opts.pymalloc };
+    p.alignment = (1 << p.alignmentShift) as 8 | 16;
+    p.numSizeClasses = p.smallRequestThreshold >> p.alignmentShift;
+    p.maxPoolsInArena = p.arenaSize / p.poolSize;
+    const m = new Machine(x, opts.python, pageSize, p);
     m.call(() => x.machineInit(shift, BigInt(ram)));
-    const p = OBMALLOC[opts.python];
     m.call(() =>
       x.configurePymalloc(
         p.smallRequestThreshold, p.alignmentShift, Math.log2(p.poolSize), Math.log2(p.arenaSize),
-        p.poolOverhead, p.keepLastEmptyArena,
+        p.poolOverhead, p.keepLastEmptyArena, p.radixTree?.interiorBits ?? 0, p.radixTree?.botBits ?? 0,
       ),
     );
     return m;
@@ -242,7 +253,7 @@ export class Machine {
   mallocStats(pid: number): string {
     const ptr = this.call(() => this.x.mallocStats(pid));
     const w = new BigUint64Array(this.x.memory.buffer, ptr, 200);
-    return formatMallocStats(this.python, (i) => Number(w[i]));
+    return formatMallocStats(this.pymalloc, (i) => Number(w[i]));
   }
 
   /**
@@ -296,8 +307,7 @@ function printone(msg: string, value: number): string {
   return msg.padEnd(35, " ") + "=" + digits.padStart(21, " ") + "\n";
 }
 
-export function formatMallocStats(python: PyVersion, word: (i: number) => number): string {
-  const p = OBMALLOC[python];
+export function formatMallocStats(p: ObmallocParams, word: (i: number) => number): string {
   const classes = p.numSizeClasses;
   let out = `Small block threshold = ${p.smallRequestThreshold}, in ${classes} size classes.\n\n`;
   out += "class   size   num pools   blocks in use  avail blocks\n";
@@ -328,5 +338,16 @@ export function formatMallocStats(python: PyVersion, word: (i: number) => number
   out += printone("# bytes lost to quantization", quantization);
   out += printone("# bytes lost to arena alignment", misaligned * p.poolSize);
   out += printone("Total", allocatedBytes + availableBytes + unusedPools * p.poolSize + poolHeaderBytes + quantization + misaligned * p.poolSize);
+  if (p.radixTree) {
+    const mid = word(197), bot = word(198), t = p.radixTree;
+    out += "\narena map counts\n";
+    out += printone("# arena map mid nodes", mid);
+    out += printone("# arena map bot nodes", bot);
+    out += "\n";
+    out += printone("# bytes lost to arena map root", t.rootBytes);
+    out += printone("# bytes lost to arena map mid", mid * t.midNodeBytes);
+    out += printone("# bytes lost to arena map bot", bot * t.botNodeBytes);
+    out += printone("Total", t.rootBytes + mid * t.midNodeBytes + bot * t.botNodeBytes);
+  }
   return out;
 }

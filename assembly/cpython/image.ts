@@ -15,11 +15,14 @@
 // @ts-ignore: decorator
 @inline export const LIBPYTHON_DATA: u64 = 0x7ffff7e00000;
 // @ts-ignore: decorator
-@inline export const LIBPYTHON_DATA_SIZE: u64 = 0x40000;
+@inline export const LIBPYTHON_DATA_SIZE: u64 = 0x100000;
 // @ts-ignore: decorator
 @inline export const LIBC_DATA: u64 = 0x7ffff7f00000;
 // @ts-ignore: decorator
 @inline export const LIBC_DATA_SIZE: u64 = 0x10000;
+/** The arena map's root (3.10+: a static array of up to 256 KiB, .bss or .PyRuntime). */
+// @ts-ignore: decorator
+@inline export const ARENA_MAP_ROOT: u64 = LIBPYTHON_DATA + 0x40000;
 /** Where obmalloc's globals start within LIBPYTHON_DATA. */
 // @ts-ignore: decorator
 @inline export const OBMALLOC_STATE: u64 = LIBPYTHON_DATA;

@@ -153,7 +153,7 @@ export function libcMalloc(n: u64): u64 {
  * (a 0x290-byte chunk at the start of the heap) and zeroes it.
  */
 function tcacheInit(): void {
-  let mem = fromTop(TCACHE_STRUCT_CHUNK - SIZE_SZ);
+  let mem = fromTop(TCACHE_STRUCT_CHUNK);
   if (mem == 0) return;
   fillRange(mem, 0, TCACHE_STRUCT_CHUNK - 16);
   st64(S_TCACHE, mem);
@@ -374,6 +374,17 @@ export function libcRealloc(mem: u64, n: u64): u64 {
   copyRange(fresh, mem, size - SIZE_SZ);
   libcFree(mem);
   return fresh;
+}
+
+/**
+ * calloc(n, 1): a fresh mmapped chunk is already zero (the kernel's pages);
+ * a chunk from the heap is cleared, which writes its pages.
+ */
+export function libcCalloc(n: u64): u64 {
+  let mem = libcMalloc(n);
+  if (mem == 0) return 0;
+  if ((ld64(mem - 8) & IS_MMAPPED) == 0) fillRange(mem, 0, libcUsableSize(mem));
+  return mem;
 }
 
 /** The usable size of a chunk (malloc_usable_size). */

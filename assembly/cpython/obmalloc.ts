@@ -39,8 +39,8 @@
 import { DEBUG, Err, raise } from "../config";
 import { ld32, st32, ld64, st64, copyRange, isBacked, curPid } from "../kernel/memory";
 import * as sys from "../kernel/syscalls";
-import { OBMALLOC_STATE } from "./image";
-import { libcMalloc, libcFree, libcRealloc, libcOwns } from "./libc";
+import { OBMALLOC_STATE, ARENA_MAP_ROOT } from "./image";
+import { libcMalloc, libcFree, libcRealloc, libcCalloc, libcOwns } from "./libc";
 
 // --- version parameters (set by pymallocConfigure) -----------------------------
 export let SMALL_REQUEST_THRESHOLD: u32 = 512;
@@ -117,6 +117,35 @@ let MAX_POOLS_IN_ARENA: u32 = 64;
 /** usedpools has room for 2 * 64 pointers (512 / 8 size classes at most). */
 // @ts-ignore: decorator
 @inline const G_NFP2LASTA: u64 = G_USEDPOOLS + 2 * 64 * 8;
+/** nfp2lasta has MAX_POOLS_IN_ARENA + 1 <= 65 entries. */
+// @ts-ignore: decorator
+@inline const G_ARENA_MAP_MID_COUNT: u64 = G_NFP2LASTA + 66 * 8;
+// @ts-ignore: decorator
+@inline const G_ARENA_MAP_BOT_COUNT: u64 = G_ARENA_MAP_MID_COUNT + 8;
+
+/*
+ * The arena map (3.10+, WITH_PYMALLOC_RADIX_TREE): a three-level radix tree
+ * over addresses, one leaf entry per ARENA_SIZE-aligned address range, that
+ * says which ranges an arena covers. It replaces reading `arenaindex` from a
+ * would-be pool header in address_in_range. The root is static; mid and
+ * bottom nodes are PyMem_RawCalloc'ed on first use (sizes: 3.10 8 KiB/2 KiB,
+ * 3.11+ 256 KiB/128 KiB — big enough to be mmapped by glibc).
+ *
+ *   address: │ ignored │ top │ mid │ bot │ ARENA_BITS │
+ *   bottom entry (arena_coverage_t): int32 tail_hi, int32 tail_lo
+ */
+let RADIX_TREE: bool = true;
+let MAP_TOP_BITS: u32 = 15;
+let MAP_MID_BITS: u32 = 15;
+let MAP_BOT_BITS: u32 = 14;
+
+/** The arena map's geometry: interiorBits = 0 turns it off (before 3.10). */
+export function arenaMapConfigure(interiorBits: u32, botBits: u32): void {
+  RADIX_TREE = interiorBits != 0;
+  MAP_TOP_BITS = interiorBits;
+  MAP_MID_BITS = interiorBits;
+  MAP_BOT_BITS = botBits;
+}
 
 export function pymallocConfigure(threshold: u32, alignShift: u32, poolBits: u32, arenaBits: u32, poolOverhead: u32, keepLastEmpty: bool): bool {
   if (threshold < 8 || threshold > 512 || alignShift < 3 || alignShift > 4 || poolBits < 12 || poolBits > 16 ||
@@ -172,6 +201,72 @@ export function pymallocInitState(): void {
     st64(G_USEDPOOLS + (<u64>i << 4), pta);
     st64(G_USEDPOOLS + (<u64>i << 4) + 8, pta);
   }
+}
+
+// @ts-ignore: decorator
+@inline function mapBotShift(): u32 { return ARENA_BITS; }
+// @ts-ignore: decorator
+@inline function mapMidShift(): u32 { return ARENA_BITS + MAP_BOT_BITS; }
+// @ts-ignore: decorator
+@inline function mapTopShift(): u32 { return ARENA_BITS + MAP_BOT_BITS + MAP_MID_BITS; }
+
+/** arena_map_get: the bottom node covering p, created (calloc) on the way if asked; 0 if absent. */
+function arenaMapGet(p: u64, create: bool): u64 {
+  let slot1 = ARENA_MAP_ROOT + (((p >> mapTopShift()) & ((<u64>1 << MAP_TOP_BITS) - 1)) << 3);
+  let mid = ld64(slot1);
+  if (mid == 0) {
+    if (!create) return 0;
+    mid = libcCalloc(<u64>8 << MAP_MID_BITS);
+    if (mid == 0) return 0;
+    st64(slot1, mid);
+    st64(G_ARENA_MAP_MID_COUNT, ld64(G_ARENA_MAP_MID_COUNT) + 1);
+  }
+  let slot2 = mid + (((p >> mapMidShift()) & ((<u64>1 << MAP_MID_BITS) - 1)) << 3);
+  let bot = ld64(slot2);
+  if (bot == 0) {
+    if (!create) return 0;
+    bot = libcCalloc(<u64>8 << MAP_BOT_BITS);
+    if (bot == 0) return 0;
+    st64(slot2, bot);
+    st64(G_ARENA_MAP_BOT_COUNT, ld64(G_ARENA_MAP_BOT_COUNT) + 1);
+  }
+  return bot;
+}
+
+// @ts-ignore: decorator
+@inline function mapBotEntry(bot: u64, p: u64): u64 {
+  return bot + (((p >> mapBotShift()) & ((<u64>1 << MAP_BOT_BITS) - 1)) << 3);
+}
+
+/** arena_map_mark_used: an arena not aligned to ARENA_SIZE covers two bottom entries (tail_hi, then tail_lo of the next). */
+function arenaMapMarkUsed(base: u64, used: bool): bool {
+  let hi = arenaMapGet(base, true);
+  if (hi == 0) return false;
+  let tail = <u32>(base & (ARENA_SIZE - 1));
+  if (tail == 0) {
+    st32(mapBotEntry(hi, base), used ? 0xFFFFFFFF : 0);
+    return true;
+  }
+  st32(mapBotEntry(hi, base), used ? tail : 0);
+  let next = base + ARENA_SIZE;
+  let lo = arenaMapGet(next, used);
+  if (lo == 0) {
+    st32(mapBotEntry(hi, base), 0);
+    return false;
+  }
+  st32(mapBotEntry(lo, next) + 4, used ? tail : 0);
+  return true;
+}
+
+/** arena_map_is_used. */
+function arenaMapIsUsed(p: u64): bool {
+  let bot = arenaMapGet(p, false);
+  if (bot == 0) return false;
+  let e = mapBotEntry(bot, p);
+  let hi = <i32>ld32(e);
+  let lo = <i32>ld32(e + 4);
+  let tail = <i32>(p & (ARENA_SIZE - 1));
+  return tail < lo || (tail >= hi && hi != 0);
 }
 
 // --- allocation ---------------------------------------------------------------
@@ -318,6 +413,12 @@ function newArena(): u64 {
     st64(G_UNUSED_ARENA_OBJECTS, ao);
     return 0;
   }
+  if (RADIX_TREE && !arenaMapMarkUsed(address, true)) {
+    sys.munmap(curPid, address, ARENA_SIZE);
+    st64(ao + A_NEXTARENA, ld64(G_UNUSED_ARENA_OBJECTS));
+    st64(G_UNUSED_ARENA_OBJECTS, ao);
+    return 0;
+  }
   st64(ao + A_ADDRESS, address);
   let cur = ld64(G_NARENAS_CURRENTLY_ALLOCATED) + 1;
   st64(G_NARENAS_CURRENTLY_ALLOCATED, cur);
@@ -340,9 +441,14 @@ function newArena(): u64 {
 
 // --- free -----------------------------------------------------------------------
 
-/** address_in_range: did pymalloc hand out `p`? (Reads the would-be pool header's arenaindex.) */
+/**
+ * address_in_range: did pymalloc hand out `p`? 3.10+ asks the arena map;
+ * before, it reads the would-be pool header's arenaindex (a 4 KiB pool is
+ * in p's own page, so the read is always of mapped memory).
+ */
 // @ts-ignore: decorator
 @inline function addressInRange(p: u64, pool: u64): bool {
+  if (RADIX_TREE) return arenaMapIsUsed(p);
   let arenaindex = ld32(pool + P_ARENAINDEX);
   if (arenaindex >= ld32(G_MAXARENAS)) return false;
   let base = ld64(arenaObj(arenaindex) + A_ADDRESS);
@@ -419,6 +525,7 @@ function insertToFreepool(pool: u64): void {
     }
     st64(ao + A_NEXTARENA, ld64(G_UNUSED_ARENA_OBJECTS));
     st64(G_UNUSED_ARENA_OBJECTS, ao);
+    if (RADIX_TREE) arenaMapMarkUsed(ld64(ao + A_ADDRESS), false);
     sys.munmap(curPid, ld64(ao + A_ADDRESS), ARENA_SIZE);
     st64(ao + A_ADDRESS, 0);
     st64(G_NARENAS_CURRENTLY_ALLOCATED, ld64(G_NARENAS_CURRENTLY_ALLOCATED) - 1);
@@ -483,7 +590,7 @@ export function pyObjectRealloc(p: u64, nbytes: u64): u64 {
 export function classifyPointer(p: u64): i32 {
   if (p == 0) return -2;
   let pool = POOL_ADDR(p);
-  if (isBacked(pool) && ld32(G_MAXARENAS) != 0) {
+  if (RADIX_TREE ? arenaMapIsUsed(p) : isBacked(pool) && ld32(G_MAXARENAS) != 0) {
     let arenaindex = ld32(pool + P_ARENAINDEX);
     if (arenaindex < ld32(G_MAXARENAS)) {
       let base = ld64(arenaObj(arenaindex) + A_ADDRESS);
@@ -534,6 +641,7 @@ export function statNarenasCurrentlyAllocated(): u64 { return ld64(G_NARENAS_CUR
  *   u64[192]       narenas (allocated now)   u64[193] ntimes_arena_allocated
  *   u64[194]       narenas_highwater         u64[195] unused pools (Σ nfreepools)
  *   u64[196]       arenas not pool-aligned   (POOL_SIZE lost to alignment each)
+ *   u64[197]       arena map mid nodes       u64[198] arena map bottom nodes
  */
 // @ts-ignore: decorator
 @inline export const STATS_WORDS: i32 = 200;
@@ -572,6 +680,8 @@ export function collectMallocStats(): void {
   store<u64>(mallocStats + 194 * 8, ld64(G_NARENAS_HIGHWATER));
   store<u64>(mallocStats + 195 * 8, unused);
   store<u64>(mallocStats + 196 * 8, misaligned);
+  store<u64>(mallocStats + 197 * 8, ld64(G_ARENA_MAP_MID_COUNT));
+  store<u64>(mallocStats + 198 * 8, ld64(G_ARENA_MAP_BOT_COUNT));
 }
 
 // @ts-ignore: decorator
