@@ -6,6 +6,16 @@
 import { DEBUG, Err, raise, clearError, failed } from "./config";
 import * as ob from "./cpython/obmalloc";
 import * as libc from "./cpython/libc";
+import * as rt from "./cpython/runtime";
+import * as interp from "./cpython/interp";
+import * as num from "./cpython/numbers";
+import * as str from "./cpython/str";
+import * as seq from "./cpython/sequence";
+import * as dict from "./cpython/dict";
+import * as ev from "./cpython/eval";
+import * as ops from "./cpython/ops";
+import * as text from "./cpython/text";
+import * as kmem from "./kernel/kmem";
 import { LIBPYTHON_DATA, LIBPYTHON_DATA_SIZE, LIBC_DATA, LIBC_DATA_SIZE } from "./cpython/image";
 import { framesInit, framesUsed, framesReserved, PAGE_SHIFT } from "./kernel/frames";
 import { kmemBytesUsed } from "./kernel/kmem";
@@ -272,4 +282,124 @@ export function checkInvariants(): u32 {
 
 export function checkFirstViolation(): u32 {
   return (check.checkFirstKind << 28) | check.checkFirstFrame;
+}
+
+// --- the mini-CPython ----------------------------------------------------------------------------
+
+/** Sets one object-model parameter (see cpython/runtime.ts P) for the machine's CPython version. */
+export function setObjectParam(id: i32, value: i64): void {
+  clearError();
+  rt.setParam(id, value);
+}
+
+/** Starts a CPython process: its static data, allocators and interpreter state (before any user code). */
+export function pythonStart(pid: u32, nbuiltins: i32): bool {
+  if (!initProcessImage(pid)) return false;
+  switchTo(pid);
+  interp.initInterpreter(nbuiltins);
+  return !failed();
+}
+
+/** Memory for the host's buffers (code, constant tables): outside the simulated machine. */
+export function hostAlloc(n: usize): usize {
+  return kmem.kmemAlloc(n);
+}
+
+export function hostFree(p: usize, n: usize): void {
+  kmem.kmemFree(p, n);
+}
+
+/** Makes a constant object in `pid` (a new reference): kind 0 None, 1 True, 2 False, 3 int, 4 float, 5 str, 6 bytes, 7 interned str. */
+export function makeConst(pid: u32, kind: i32, ival: i64, fval: f64, ptr: usize, len: usize): u64 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  switch (kind) {
+    case 0: rt.INCREF(rt.Py_None); return rt.Py_None;
+    case 1: rt.INCREF(rt.Py_True); return rt.Py_True;
+    case 2: rt.INCREF(rt.Py_False); return rt.Py_False;
+    case 3: return num.newInt(ival);
+    case 4: return num.newFloat(fval);
+    case 5: return str.newStrFromUtf8(ptr, len);
+    case 6: return str.newBytes(ptr, len);
+    case 7: return interp.internUtf8(ptr, len);
+  }
+  raise(Err.INVALID, <u64>kind);
+  return 0;
+}
+
+/** A constant tuple from `n` object addresses at ptr (references stolen). */
+export function makeConstTuple(pid: u32, ptr: usize, n: i32): u64 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  let t = seq.newTuple(n);
+  if (t == 0) return 0;
+  for (let i = 0; i < n; i++) seq.tupleSetItem(t, i, load<u64>(ptr + (<usize>i << 3)));
+  return t;
+}
+
+/** Drops a reference the host holds (constants and names after a step). */
+export function releaseObject(pid: u32, o: u64): void {
+  clearError();
+  if (!isAlive(pid) || o == 0) return;
+  switchTo(pid);
+  rt.DECREF(o);
+}
+
+/**
+ * Runs compiled code in `pid`. Returns -1 when it completed, else the index
+ * of the instruction that raised (the exception is at excInfoPtr()).
+ */
+export function runCode(pid: u32, code: usize, ncode: i32, consts: usize, names: usize, nameBuiltins: usize, stackCap: i32, nlocals: i32): i32 {
+  clearError();
+  interp.clearExc();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  return ev.evalCode(code, ncode, consts, names, nameBuiltins, stackCap, nlocals);
+}
+
+const excInfo = memory.data(32);
+export function excInfoPtr(): usize {
+  store<i64>(excInfo, interp.excKind);
+  store<i64>(excInfo + 8, interp.excArg1);
+  store<i64>(excInfo + 16, interp.excArg2);
+  store<i64>(excInfo + 24, interp.excArg3);
+  return excInfo;
+}
+
+/** Reads the str object `o` of `pid` into the text buffer (UTF-8); returns its length (text at textBufPtr()). */
+export function strText(pid: u32, o: u64): usize {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  text.textReset();
+  ops.appendStr(o);
+  return text.textLen;
+}
+
+export function textBufPtr(): usize {
+  return text.textPtr();
+}
+
+/** Looks up a name in pid's __main__ globals: the object (borrowed) or 0. */
+export function globalsLookup(pid: u32, name: u64): u64 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  return dict.dictGet(ld64(rt.RT_GLOBALS), name);
+}
+
+export function objectType(pid: u32, o: u64): i32 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  return rt.typeOf(o);
+}
+
+export function objectRefcnt(pid: u32, o: u64): i64 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  return <i64>ld64(o);
 }

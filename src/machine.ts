@@ -118,6 +118,16 @@ export class Machine {
     return r;
   }
 
+  /** Runs a raw export through the same error handling (for the interpreter glue). */
+  guard<T>(f: () => T): T {
+    return this.call(f);
+  }
+
+  /** The instance's raw exports (for src/sim: the interpreter talks to the evaluator directly). */
+  raw(): Exports {
+    return this.x;
+  }
+
   get isDead(): boolean {
     return this.dead !== null;
   }

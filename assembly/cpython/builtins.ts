@@ -1,0 +1,443 @@
+/**
+ * Builtin functions, module functions (gc, sys) and methods of the subset's
+ * types, as CPython implements them where memory is concerned: which objects
+ * they allocate, which references they take and drop.
+ *
+ * Ids are shared with the host (src/python/builtins.ts).
+ */
+import { DEBUG, Err, raise, failed } from "../config";
+import { ld64, st64, ld32 } from "../kernel/memory";
+import {
+  P, param, PY2, VERSION, T, typeOf, INCREF, DECREF, XDECREF, Py_None, Py_True, Py_False, newBool, REFCNT,
+  genThreshold, genCount, GC_ENABLED, memMalloc, memFree, typeAddr, initObject, gcMalloc, gcTrack, gcUntrack, gcFree,
+} from "./runtime";
+import { newInt, intValue, isInt, newFloat, floatValue } from "./numbers";
+import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listItem, listSetItem, listItems, listAppend,
+  listAppendSteal, listResize, listPreallocate, listAllocated, listPop } from "./sequence";
+import { newDict, dictGet, dictSet, dictLen } from "./dict";
+import { newRange, newDictIter, iterNext, ITER_DONE, rangeLen } from "./iter";
+import { getIter, objLen, lessThan, strOf, binaryOp, Msg } from "./ops";
+import { Exc, setExc, builtinId } from "./interp";
+import { newStrFromUtf8, strLen, strChar, newBytesZeroed } from "./str";
+import { textReset, textChar, textPtr, textLen } from "./text";
+
+export const enum B {
+  RANGE = 0, LIST, TUPLE, DICT, SET, STR, INT, FLOAT, BYTES, BYTEARRAY, LEN, SUM, MIN, MAX, SORTED, REVERSED,
+  ENUMERATE, ZIP, ISINSTANCE, ID, BOOL, XRANGE,
+  GC_DISABLE = 32, GC_ENABLE, GC_ISENABLED, GC_COLLECT, GC_FREEZE, GC_UNFREEZE, GC_GET_FREEZE_COUNT, GC_SET_THRESHOLD,
+  GC_GET_THRESHOLD, GC_GET_COUNT,
+  SYS_GETREFCOUNT = 48, SYS_GETSIZEOF,
+  ARRAY_ARRAY = 56,
+  RAW_ARRAY = 64, SHARED_ARRAY,
+  COUNT = 80,
+}
+
+/** Method ids (LOAD_METHOD). */
+export const enum M {
+  APPEND = 1, POP, EXTEND, INSERT, INDEX, COUNT, SORT, REVERSE, REMOVE,
+  GET = 16, KEYS, ITEMS, VALUES, DICT_POP, SETDEFAULT, UPDATE,
+  ADD = 32, DISCARD,
+  JOIN = 48,
+}
+
+function unsupported(id: i32, t: i32): u64 {
+  setExc(Exc.UNSUPPORTED, 1000 + id, t, 0);
+  return 0;
+}
+
+function badArgs(id: i32): u64 {
+  setExc(Exc.TYPE, Msg.BAD_ARGS, id, 0);
+  return 0;
+}
+
+// @ts-ignore: decorator
+@inline function arg(args: usize, i: i32): u64 {
+  return load<u64>(args + (<usize>i << 3));
+}
+
+function none(): u64 {
+  INCREF(Py_None);
+  return Py_None;
+}
+
+/** Calls a callable object with positional args (borrowed) and optional kw names (a tuple of str). */
+export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
+  if (typeOf(fn) != T.BUILTIN) {
+    setExc(Exc.TYPE, Msg.NOT_CALLABLE, typeOf(fn), 0);
+    return 0;
+  }
+  let nkw: i32 = kwnames != 0 ? <i32>tupleSize(kwnames) : 0;
+  let npos = argc - nkw;
+  let id = builtinId(fn);
+  if (nkw > 0 && id != B.SORTED && id != B.ENUMERATE && id != B.SUM) return badArgs(id);
+  switch (id) {
+    case B.RANGE:
+    case B.XRANGE: {
+      for (let i = 0; i < npos; i++) if (!isInt(arg(args, i))) { setExc(Exc.TYPE, Msg.INDICES_MUST_BE_INT, typeOf(arg(args, i)), 0); return 0; }
+      if (npos == 1) return newRange(0, intValue(arg(args, 0)), 1);
+      if (npos == 2) return newRange(intValue(arg(args, 0)), intValue(arg(args, 1)), 1);
+      if (npos == 3) {
+        let step = intValue(arg(args, 2));
+        if (step == 0) { setExc(Exc.VALUE, 100, 0, 0); return 0; }
+        return newRange(intValue(arg(args, 0)), intValue(arg(args, 1)), step);
+      }
+      return badArgs(id);
+    }
+    case B.LIST: {
+      if (npos == 0) return newList(0);
+      if (npos != 1) return badArgs(id);
+      return listFromIterable(arg(args, 0));
+    }
+    case B.TUPLE: {
+      if (npos == 0) return newTuple(0);
+      if (npos != 1) return badArgs(id);
+      return tupleFromIterable(arg(args, 0));
+    }
+    case B.DICT: {
+      if (npos == 0) return newDict();
+      return unsupported(id, typeOf(arg(args, 0)));
+    }
+    case B.STR: {
+      if (npos == 0) return newStrFromUtf8(0, 0);
+      return strOf(arg(args, 0));
+    }
+    case B.INT: {
+      if (npos == 0) return newInt(0);
+      let a = arg(args, 0);
+      if (isInt(a)) return newInt(intValue(a));
+      if (typeOf(a) == T.FLOAT) return newInt(<i64>floatValue(a));
+      if (typeOf(a) == T.STR) return intFromStr(a);
+      return badArgs(id);
+    }
+    case B.FLOAT: {
+      if (npos == 0) return newFloat(0);
+      let a = arg(args, 0);
+      if (isInt(a)) return newFloat(<f64>intValue(a));
+      if (typeOf(a) == T.FLOAT) { INCREF(a); return a; }
+      return badArgs(id);
+    }
+    case B.BOOL: {
+      if (npos == 0) return newBool(false);
+      return newBool(truthyOf(arg(args, 0)));
+    }
+    case B.BYTES: {
+      if (npos == 1 && isInt(arg(args, 0))) return newBytesZeroed(intValue(arg(args, 0)));
+      return unsupported(id, npos > 0 ? typeOf(arg(args, 0)) : 0);
+    }
+    case B.LEN: {
+      if (npos != 1) return badArgs(id);
+      let n = objLen(arg(args, 0));
+      return n < 0 ? 0 : newInt(n);
+    }
+    case B.SUM: return sum(args, npos, nkw);
+    case B.MIN:
+    case B.MAX: return minMax(args, npos, id == B.MAX);
+    case B.SORTED: {
+      if (npos != 1 || nkw > 0) return unsupported(id, 0);
+      let l = listFromIterable(arg(args, 0));
+      if (l == 0) return 0;
+      sortList(l);
+      return l;
+    }
+    case B.ISINSTANCE: {
+      if (npos != 2) return badArgs(id);
+      let o = arg(args, 0), cls = arg(args, 1);
+      if (typeOf(cls) != T.BUILTIN) return badArgs(id);
+      let want = typeForBuiltin(builtinId(cls));
+      let t = typeOf(o);
+      return newBool(t == want || (want == T.INT && (t == T.BOOL || t == T.LONG2)));
+    }
+    case B.ID: {
+      if (npos != 1) return badArgs(id);
+      return newInt(<i64>arg(args, 0));
+    }
+    case B.GC_DISABLE: st64(GC_ENABLED, 0); return none();
+    case B.GC_ENABLE: st64(GC_ENABLED, 1); return none();
+    case B.GC_ISENABLED: return newBool(ld64(GC_ENABLED) != 0);
+    case B.GC_SET_THRESHOLD: {
+      if (npos < 1 || npos > 3) return badArgs(id);
+      for (let i = 0; i < npos; i++) {
+        if (!isInt(arg(args, i))) return badArgs(id);
+        st64(genThreshold(i), <u64>intValue(arg(args, i)));
+      }
+      return none();
+    }
+    case B.GC_GET_THRESHOLD:
+    case B.GC_GET_COUNT: {
+      let t = newTuple(3);
+      if (t == 0) return 0;
+      for (let g = 0; g < 3; g++) {
+        tupleSetItem(t, g, newInt(<i64>ld64(id == B.GC_GET_THRESHOLD ? genThreshold(g) : genCount(g))));
+      }
+      return t;
+    }
+    case B.SYS_GETREFCOUNT: {
+      if (npos != 1) return badArgs(id);
+      let o = arg(args, 0);
+      if (param(P.IMMORTAL) != 0 && <i32>ld32(o) < 0) return newInt(<i64>ld32(o));
+      return newInt(REFCNT(o));
+    }
+  }
+  return unsupported(id, 0);
+}
+
+function typeForBuiltin(id: i32): i32 {
+  switch (id) {
+    case B.LIST: return T.LIST;
+    case B.TUPLE: return T.TUPLE;
+    case B.DICT: return T.DICT;
+    case B.SET: return T.SET;
+    case B.STR: return T.STR;
+    case B.INT: return T.INT;
+    case B.FLOAT: return T.FLOAT;
+    case B.BYTES: return PY2() ? T.STR : T.BYTES;
+    case B.BOOL: return T.BOOL;
+    case B.RANGE: return T.RANGE;
+  }
+  return -1;
+}
+
+import { truthy } from "./ops";
+function truthyOf(o: u64): bool {
+  return truthy(o);
+}
+
+function intFromStr(s: u64): u64 {
+  let n = strLen(s);
+  let v: i64 = 0;
+  let i: i64 = 0;
+  let neg = false;
+  while (i < n && (strChar(s, i) == 32)) i++;
+  if (i < n && (strChar(s, i) == 45 || strChar(s, i) == 43)) { neg = strChar(s, i) == 45; i++; }
+  let digits = 0;
+  while (i < n) {
+    let c = strChar(s, i);
+    if (c == 95 && digits > 0) { i++; continue; }
+    if (c < 48 || c > 57) break;
+    v = v * 10 + <i64>(c - 48);
+    digits++;
+    i++;
+  }
+  while (i < n && (strChar(s, i) == 32)) i++;
+  if (digits == 0 || i != n) { setExc(Exc.VALUE, Msg.BAD_INT_LITERAL, 0, 0); return 0; }
+  return newInt(neg ? -v : v);
+}
+
+/**
+ * list(iterable) as each version builds it:
+ *   3.8+: list___init__ preallocates exactly (3.10+: rounded up to even) for sized iterables;
+ *   up to 3.7: list_extend resizes to the length hint, appends, then trims (list_resize keeps
+ *   the over-allocation when the size is at least half of it).
+ * A list or tuple source is copied item by item (incref), without an iterator.
+ */
+export function listFromIterable(src: u64): u64 {
+  let l = newList(0);
+  if (l == 0) return 0;
+  let t = typeOf(src);
+  let sized = t == T.LIST || t == T.TUPLE || t == T.RANGE || t == T.DICT || t == T.STR;
+  let n: i64 = sized ? objLen(src) : 0;
+  if (param(P.LIST_PRESIZE) != 0 && sized) {
+    if (!listPreallocate(l, n)) return 0;
+  }
+  if (t == T.LIST || t == T.TUPLE) {
+    // list_extend fast path: resize to m + n, copy with incref.
+    if (!listResize(l, n)) return 0;
+    for (let i: i64 = 0; i < n; i++) {
+      let v = t == T.LIST ? listItem(src, i) : tupleItem(src, i);
+      INCREF(v);
+      listSetItem(l, i, v);
+    }
+    return l;
+  }
+  let it = getIter(src);
+  if (it == 0) { DECREF(l); return 0; }
+  // _PyObject_LengthHint(…, 8) then list_resize(self, m + n) and Py_SIZE back to m.
+  let hint: i64 = sized ? n : 8;
+  if (hint > 0) {
+    if (!listResize(l, hint)) return 0;
+    st64(l + 16, 0);
+  }
+  while (true) {
+    let v = iterNext(it);
+    if (v == ITER_DONE) break;
+    listAppendSteal(l, v);
+  }
+  DECREF(it);
+  if (failed()) return 0;
+  if (listSize(l) < listAllocated(l)) listResize(l, listSize(l));
+  return l;
+}
+
+function tupleFromIterable(src: u64): u64 {
+  let t = typeOf(src);
+  if (t == T.TUPLE) { INCREF(src); return src; }
+  let l = listFromIterable(src);
+  if (l == 0) return 0;
+  let n = listSize(l);
+  let r = newTuple(n);
+  if (r == 0) return 0;
+  for (let i: i64 = 0; i < n; i++) {
+    let v = listItem(l, i);
+    INCREF(v);
+    tupleSetItem(r, i, v);
+  }
+  DECREF(l);
+  return r;
+}
+
+/** builtin sum: the int fast path keeps a C long; each item is increfed by the iterator and decrefed. */
+function sum(args: usize, npos: i32, nkw: i32): u64 {
+  if (npos < 1 || npos > 2) return badArgs(B.SUM);
+  let start: u64 = npos == 2 ? arg(args, 1) : 0;
+  let it = getIter(arg(args, 0));
+  if (it == 0) return 0;
+  let acc: u64;
+  if (start != 0) { INCREF(start); acc = start; } else acc = newInt(0);
+  while (true) {
+    let v = iterNext(it);
+    if (v == ITER_DONE) break;
+    let r = binaryOp(0, acc, v);
+    DECREF(acc);
+    DECREF(v);
+    if (r == 0) { DECREF(it); return 0; }
+    acc = r;
+  }
+  DECREF(it);
+  return acc;
+}
+
+function minMax(args: usize, npos: i32, isMax: bool): u64 {
+  let it: u64;
+  if (npos == 1) it = getIter(arg(args, 0));
+  else if (npos > 1) {
+    let t = newTuple(npos);
+    if (t == 0) return 0;
+    for (let i = 0; i < npos; i++) { let v = arg(args, i); INCREF(v); tupleSetItem(t, i, v); }
+    it = getIter(t);
+    DECREF(t);
+  } else return badArgs(isMax ? B.MAX : B.MIN);
+  if (it == 0) return 0;
+  let best: u64 = 0;
+  while (true) {
+    let v = iterNext(it);
+    if (v == ITER_DONE) break;
+    if (best == 0) { best = v; continue; }
+    let better = isMax ? lessThan(best, v) : lessThan(v, best);
+    if (better) { DECREF(best); best = v; } else DECREF(v);
+  }
+  DECREF(it);
+  if (best == 0 && !failed()) setExc(Exc.VALUE, Msg.EMPTY_SEQUENCE, 0, 0);
+  return best;
+}
+
+/** list.sort: a stable merge sort over the item array (timsort's merges write the array the same way). */
+export function sortList(l: u64): void {
+  let n = listSize(l);
+  if (n < 2) return;
+  let items = listItems(l);
+  let tmp = memMalloc(<u64>n << 3);
+  if (tmp == 0) return;
+  for (let width: i64 = 1; width < n; width <<= 1) {
+    for (let lo: i64 = 0; lo < n; lo += 2 * width) {
+      let mid = min(lo + width, n), hi = min(lo + 2 * width, n);
+      let i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        let a = ld64(items + (<u64>i << 3)), b = ld64(items + (<u64>j << 3));
+        if (lessThan(b, a)) { st64(tmp + (<u64>k << 3), b); j++; } else { st64(tmp + (<u64>k << 3), a); i++; }
+        k++;
+        if (failed()) return;
+      }
+      while (i < mid) { st64(tmp + (<u64>k << 3), ld64(items + (<u64>i << 3))); i++; k++; }
+      while (j < hi) { st64(tmp + (<u64>k << 3), ld64(items + (<u64>j << 3))); j++; k++; }
+    }
+    for (let x: i64 = 0; x < n; x++) st64(items + (<u64>x << 3), ld64(tmp + (<u64>x << 3)));
+  }
+  memFree(tmp);
+}
+
+// --- methods ------------------------------------------------------------------------------------------
+
+export function callMethod(self: u64, method: i32, nameIndex: i32, args: usize, argc: i32): u64 {
+  let t = typeOf(self);
+  if (t == T.LIST) {
+    switch (method) {
+      case M.APPEND: {
+        if (argc != 1) return badArgs(200 + method);
+        if (!listAppend(self, arg(args, 0))) return 0;
+        return none();
+      }
+      case M.POP: {
+        let n = listSize(self);
+        let i: i64 = argc == 0 ? n - 1 : intValue(arg(args, 0));
+        if (i < 0) i += n;
+        if (i < 0 || i >= n) { setExc(Exc.INDEX, T.LIST, 3, 0); return 0; }
+        return listPop(self, i);
+      }
+      case M.EXTEND: {
+        if (argc != 1) return badArgs(200 + method);
+        let it = getIter(arg(args, 0));
+        if (it == 0) return 0;
+        while (true) {
+          let v = iterNext(it);
+          if (v == ITER_DONE) break;
+          listAppendSteal(self, v);
+        }
+        DECREF(it);
+        return none();
+      }
+      case M.SORT: sortList(self); return none();
+    }
+  } else if (t == T.DICT) {
+    switch (method) {
+      case M.GET: {
+        if (argc < 1 || argc > 2) return badArgs(200 + method);
+        let v = dictGet(self, arg(args, 0));
+        if (v == 0) v = argc == 2 ? arg(args, 1) : Py_None;
+        INCREF(v);
+        return v;
+      }
+      case M.KEYS:
+      case M.VALUES:
+      case M.ITEMS: {
+        if (PY2()) return dictList(self, method);
+        // A view object (dictviewobject: 32 bytes, GC): iterating it makes a dict iterator.
+        let v = gcMalloc(24);
+        if (v == 0) return 0;
+        initObject(v, method == M.KEYS ? T.DICTKEYS : method == M.VALUES ? T.DICTVALUES : T.DICTITEMS);
+        INCREF(self);
+        st64(v + 16, self);
+        gcTrack(v);
+        return v;
+      }
+    }
+  }
+  setExc(Exc.ATTRIBUTE, nameIndex, t, 0);
+  return 0;
+}
+
+/** 2.7 dict.keys()/values()/items(): new lists. */
+function dictList(d: u64, method: i32): u64 {
+  let kind = method == M.KEYS ? T.DICTKEYITER : method == M.VALUES ? T.DICTVALUEITER : T.DICTITEMITER;
+  let it = newDictIter(d, kind);
+  if (it == 0) return 0;
+  let l = newList(dictLen(d));
+  if (l == 0) return 0;
+  let i: i64 = 0;
+  while (true) {
+    let v = iterNext(it);
+    if (v == ITER_DONE) break;
+    if (kind == T.DICTITEMITER) {
+      // 2.7 builds a fresh tuple per item.
+      let tpl = newTuple(2);
+      let a = tupleItem(v, 0), b = tupleItem(v, 1);
+      INCREF(a); INCREF(b);
+      tupleSetItem(tpl, 0, a);
+      tupleSetItem(tpl, 1, b);
+      DECREF(v);
+      v = tpl;
+    }
+    listSetItem(l, i++, v);
+  }
+  DECREF(it);
+  return l;
+}

@@ -1,0 +1,526 @@
+/**
+ * The bytecode evaluator: runs one compiled step in the current process,
+ * doing to the simulated heap what that version's ceval does — the same
+ * increfs and decrefs, the same temporaries and iterator objects.
+ *
+ * Bytecode (made by src/python/compiler.ts): u32 words, opcode in the low
+ * 8 bits, argument in the high 24. Jump arguments are instruction indices.
+ * Constants are objects the host made in the heap before the run (the
+ * code object's co_consts); names are interned strs (co_names).
+ *
+ * The value stack and fast locals live in the evaluator's own memory, not in
+ * the simulated heap: the writes a real frame takes (a page or two per
+ * process) are not modelled (docs/cpython/evaluator.md).
+ */
+import { DEBUG, Err, raise, failed, lastError } from "../config";
+import { ld64, st64, curPid } from "../kernel/memory";
+import { kmemAlloc, kmemFree } from "../kernel/kmem";
+import {
+  P, param, PY2, VERSION, T, typeOf, INCREF, DECREF, XDECREF, Py_None, Py_True, Py_False, newBool, RT_GLOBALS,
+  REFCNT,
+} from "./runtime";
+import { newInt, intValue, isInt, newFloat } from "./numbers";
+import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listItem, listSetItem, listAppend, listAppendSteal } from "./sequence";
+import { newDict, dictGet, dictSet, dictDel } from "./dict";
+import { iterNext, ITER_DONE } from "./iter";
+import { binaryOp, compareOp, truthy, getItem, setItem, delItem, getIter, Msg } from "./ops";
+import { Exc, setExc, excKind, excPending, builtinObj, moduleObj, moduleId, builtinId } from "./interp";
+import { callObject, callMethod } from "./builtins";
+import { initObject, gcMalloc, gcTrack } from "./runtime";
+
+export const enum Op {
+  NOP = 0,
+  LOAD_CONST = 1,
+  LOAD_NAME = 2,
+  STORE_NAME = 3,
+  DELETE_NAME = 4,
+  POP_TOP = 5,
+  DUP_TOP = 6,
+  ROT_TWO = 7,
+  ROT_THREE = 8,
+  BINARY_OP = 9,
+  UNARY_NEG = 10,
+  UNARY_NOT = 11,
+  UNARY_POS = 12,
+  UNARY_INVERT = 13,
+  COMPARE_OP = 14,
+  BUILD_TUPLE = 15,
+  BUILD_LIST = 16,
+  BUILD_MAP = 17,
+  BUILD_SET = 18,
+  LIST_APPEND = 19,
+  SET_ADD = 20,
+  MAP_ADD = 21,
+  BINARY_SUBSCR = 22,
+  STORE_SUBSCR = 23,
+  DELETE_SUBSCR = 24,
+  BUILD_SLICE = 25,
+  GET_ITER = 26,
+  FOR_ITER = 27,
+  JUMP = 28,
+  POP_JUMP_IF_FALSE = 29,
+  POP_JUMP_IF_TRUE = 30,
+  JUMP_IF_FALSE_OR_POP = 31,
+  JUMP_IF_TRUE_OR_POP = 32,
+  CALL = 33, // arg: argc | nkw << 12 (kw names: a const tuple pushed last)
+  LOAD_METHOD = 34, // arg: method id | name index << 8
+  CALL_METHOD = 35, // arg: argc
+  IMPORT_MODULE = 36, // arg: module id
+  LOAD_ATTR = 37, // arg: name index (module attributes)
+  UNPACK_SEQUENCE = 38,
+  LOAD_FAST = 39,
+  STORE_FAST = 40,
+  RETURN = 41,
+  INPLACE_OP = 42, // like BINARY_OP (ints/strs are immutable; lists extend in place)
+  POP_ITER = 43, // end of a loop left with break: drop the iterator
+  LOAD_BUILTIN = 44, // unused
+  DUP_TOP_TWO = 45,
+}
+
+/** Marks a method-call tag on the value stack (never an object address). */
+// @ts-ignore: decorator
+@inline const METHOD_TAG: u64 = <u64>1 << 63;
+
+/** A module's function attribute (a new reference), or 0 with AttributeError. nameInfo[3i+1] = module << 8 | builtin. */
+function moduleAttr(m: u64, nameInfo: usize, nameIndex: i32): u64 {
+  let attr = load<i32>(nameInfo + (<usize>(3 * nameIndex + 1) << 2));
+  if (attr < 0 || (attr >> 8) != moduleId(m)) {
+    setExc(Exc.ATTRIBUTE, nameIndex, T.MODULE, moduleId(m));
+    return 0;
+  }
+  let f = builtinObj(attr & 0xff);
+  INCREF(f);
+  return f;
+}
+
+/** Where the last run stopped (the failing instruction) for the host's error message. */
+export let errPc: i32 = -1;
+
+/** Builtin ids for attribute lookups on modules (set by the host per name): moduleAttr[module][name] -> builtin id. */
+
+/**
+ * Runs `ncode` instructions. nameInfo holds three i32 per name: the builtin
+ * id a LOAD_NAME falls back to (-1: none), the module function it names as
+ * an attribute (module << 8 | builtin id, -1: none), and the method id.
+ */
+export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, nameInfo: usize, stackCap: i32, nlocals: i32): i32 {
+  let stack = kmemAlloc(<usize>(stackCap + 4) << 3);
+  let locals = kmemAlloc(<usize>(nlocals + 1) << 3);
+  let sp: i32 = 0;
+  let pc: i32 = 0;
+  let globals = ld64(RT_GLOBALS);
+  errPc = -1;
+  while (pc < ncode) {
+    let insn = load<u32>(code + (<usize>pc << 2));
+    let op = insn & 0xff;
+    let arg = <i32>(insn >> 8);
+    let at = pc;
+    pc++;
+    switch (op) {
+      case Op.NOP: break;
+      case Op.LOAD_CONST: {
+        let v = load<u64>(consts + (<usize>arg << 3));
+        INCREF(v);
+        push(stack, sp++, v);
+        break;
+      }
+      case Op.LOAD_NAME: {
+        let name = load<u64>(names + (<usize>arg << 3));
+        let v = dictGet(globals, name);
+        if (v == 0) {
+          let b = load<i32>(nameInfo + (<usize>(3 * arg) << 2));
+          if (b < 0) { setExc(Exc.NAME, arg, 0, 0); break; }
+          v = builtinObj(b);
+        }
+        INCREF(v);
+        push(stack, sp++, v);
+        break;
+      }
+      case Op.STORE_NAME: {
+        let v = pop(stack, --sp);
+        let name = load<u64>(names + (<usize>arg << 3));
+        dictSet(globals, name, v);
+        DECREF(v);
+        break;
+      }
+      case Op.DELETE_NAME: {
+        let name = load<u64>(names + (<usize>arg << 3));
+        if (!dictDel(globals, name)) setExc(Exc.NAME, arg, 0, 0);
+        break;
+      }
+      case Op.LOAD_FAST: {
+        let v = load<u64>(locals + (<usize>arg << 3));
+        if (v == 0) { setExc(Exc.NAME, -1 - arg, 0, 0); break; }
+        INCREF(v);
+        push(stack, sp++, v);
+        break;
+      }
+      case Op.STORE_FAST: {
+        let v = pop(stack, --sp);
+        let slot = locals + (<usize>arg << 3);
+        let old = load<u64>(slot);
+        store<u64>(slot, v);
+        XDECREF(old);
+        break;
+      }
+      case Op.POP_TOP: DECREF(pop(stack, --sp)); break;
+      case Op.DUP_TOP: { let v = peek(stack, sp - 1); INCREF(v); push(stack, sp++, v); break; }
+      case Op.ROT_TWO: {
+        let a = peek(stack, sp - 1), b = peek(stack, sp - 2);
+        push(stack, sp - 1, b);
+        push(stack, sp - 2, a);
+        break;
+      }
+      case Op.ROT_THREE: {
+        let top = peek(stack, sp - 1), second = peek(stack, sp - 2), third = peek(stack, sp - 3);
+        push(stack, sp - 1, second);
+        push(stack, sp - 2, third);
+        push(stack, sp - 3, top);
+        break;
+      }
+      case Op.BINARY_OP:
+      case Op.INPLACE_OP: {
+        let b = pop(stack, --sp);
+        let a = pop(stack, --sp);
+        let r: u64;
+        if (op == Op.INPLACE_OP && arg == 0 && typeOf(a) == T.LIST) {
+          r = listExtendInPlace(a, b);
+        } else {
+          r = binaryOp(arg, a, b);
+        }
+        DECREF(a);
+        DECREF(b);
+        if (r != 0) push(stack, sp++, r);
+        break;
+      }
+      case Op.UNARY_NEG:
+      case Op.UNARY_POS:
+      case Op.UNARY_INVERT: {
+        let a = pop(stack, --sp);
+        let r: u64 = 0;
+        let t = typeOf(a);
+        if (t == T.FLOAT) {
+          if (op == Op.UNARY_INVERT) setExc(Exc.TYPE, Msg.UNSUPPORTED_OPERAND, t, 0);
+          else r = newFloat(op == Op.UNARY_NEG ? -reinterpret<f64>(ld64(a + 16)) : reinterpret<f64>(ld64(a + 16)));
+        } else if (isInt(a)) {
+          let v = intValue(a);
+          r = newInt(op == Op.UNARY_NEG ? -v : op == Op.UNARY_INVERT ? ~v : v);
+        } else {
+          setExc(Exc.TYPE, Msg.UNSUPPORTED_OPERAND, t, 0);
+        }
+        DECREF(a);
+        if (r != 0) push(stack, sp++, r);
+        break;
+      }
+      case Op.UNARY_NOT: {
+        let a = pop(stack, --sp);
+        let r = newBool(!truthy(a));
+        DECREF(a);
+        push(stack, sp++, r);
+        break;
+      }
+      case Op.COMPARE_OP: {
+        let b = pop(stack, --sp);
+        let a = pop(stack, --sp);
+        let r = compareOp(arg, a, b);
+        DECREF(a);
+        DECREF(b);
+        if (r != 0) push(stack, sp++, r);
+        break;
+      }
+      case Op.BUILD_TUPLE: {
+        let t = newTuple(arg);
+        if (t == 0) break;
+        for (let i = arg - 1; i >= 0; i--) tupleSetItem(t, i, pop(stack, --sp));
+        push(stack, sp++, t);
+        break;
+      }
+      case Op.BUILD_LIST: {
+        let l = newList(arg);
+        if (l == 0) break;
+        for (let i = arg - 1; i >= 0; i--) listSetItem(l, i, pop(stack, --sp));
+        push(stack, sp++, l);
+        break;
+      }
+      case Op.BUILD_MAP: {
+        let d = newDict();
+        if (d == 0) break;
+        let base = sp - 2 * arg;
+        for (let i = 0; i < arg; i++) {
+          let k = peek(stack, base + 2 * i), v = peek(stack, base + 2 * i + 1);
+          dictSet(d, k, v);
+        }
+        for (let i = 0; i < 2 * arg; i++) DECREF(pop(stack, --sp));
+        push(stack, sp++, d);
+        break;
+      }
+      case Op.LIST_APPEND: {
+        let v = pop(stack, --sp);
+        let l = peek(stack, sp - arg);
+        if (VERSION() >= 311) {
+          listAppendSteal(l, v); // _PyList_AppendTakeRef
+        } else {
+          listAppend(l, v);
+          DECREF(v);
+        }
+        break;
+      }
+      case Op.MAP_ADD: {
+        let v = pop(stack, --sp);
+        let k = pop(stack, --sp);
+        let d = peek(stack, sp - arg);
+        dictSet(d, k, v);
+        DECREF(v);
+        DECREF(k);
+        break;
+      }
+      case Op.BINARY_SUBSCR: {
+        let key = pop(stack, --sp);
+        let c = pop(stack, --sp);
+        let r = getItem(c, key);
+        DECREF(c);
+        DECREF(key);
+        if (r != 0) push(stack, sp++, r);
+        break;
+      }
+      case Op.STORE_SUBSCR: {
+        let key = pop(stack, --sp);
+        let c = pop(stack, --sp);
+        let v = pop(stack, --sp);
+        setItem(c, key, v);
+        DECREF(v);
+        DECREF(c);
+        DECREF(key);
+        break;
+      }
+      case Op.DELETE_SUBSCR: {
+        let key = pop(stack, --sp);
+        let c = pop(stack, --sp);
+        delItem(c, key);
+        DECREF(c);
+        DECREF(key);
+        break;
+      }
+      case Op.BUILD_SLICE: {
+        // A slice object (PySlice_New: 40 bytes, cached in 3.x's slice_cache); modelled as a 3-tuple-shaped SLICE.
+        let step = arg == 3 ? pop(stack, --sp) : Py_None;
+        if (arg != 3) INCREF(step);
+        let hi = pop(stack, --sp);
+        let lo = pop(stack, --sp);
+        let s = newSlice(lo, hi, step);
+        if (s != 0) push(stack, sp++, s);
+        break;
+      }
+      case Op.GET_ITER: {
+        let o = pop(stack, --sp);
+        let it = getIter(o);
+        DECREF(o);
+        if (it != 0) push(stack, sp++, it);
+        break;
+      }
+      case Op.FOR_ITER: {
+        let it = peek(stack, sp - 1);
+        let v = iterNext(it);
+        if (v == ITER_DONE) {
+          if (excPending()) break;
+          DECREF(pop(stack, --sp));
+          pc = arg;
+        } else {
+          push(stack, sp++, v);
+        }
+        break;
+      }
+      case Op.POP_ITER: DECREF(pop(stack, --sp)); break;
+      case Op.JUMP: pc = arg; break;
+      case Op.POP_JUMP_IF_FALSE:
+      case Op.POP_JUMP_IF_TRUE: {
+        let v = pop(stack, --sp);
+        let t = truthy(v);
+        DECREF(v);
+        if (t == (op == Op.POP_JUMP_IF_TRUE)) pc = arg;
+        break;
+      }
+      case Op.JUMP_IF_FALSE_OR_POP:
+      case Op.JUMP_IF_TRUE_OR_POP: {
+        let v = peek(stack, sp - 1);
+        if (truthy(v) == (op == Op.JUMP_IF_TRUE_OR_POP)) pc = arg;
+        else DECREF(pop(stack, --sp));
+        break;
+      }
+      case Op.CALL: {
+        let argc = arg & 0xfff;
+        let nkw = arg >> 12;
+        let kwnames: u64 = 0;
+        if (nkw > 0) kwnames = pop(stack, --sp);
+        let base = sp - argc;
+        let fn = peek(stack, base - 1);
+        let r = callObject(fn, stack + (<usize>base << 3), argc, kwnames);
+        for (let i = 0; i < argc; i++) DECREF(pop(stack, --sp));
+        if (kwnames != 0) DECREF(kwnames);
+        DECREF(pop(stack, --sp));
+        if (r != 0) push(stack, sp++, r);
+        break;
+      }
+      case Op.LOAD_METHOD: {
+        // 3.7+ LOAD_METHOD: a method of a builtin type is called without making a bound method object;
+        // a module function is looked up and called as a plain function. The slot under the callable
+        // holds a tag (not an object): 0 for a function, METHOD_TAG | name << 8 | method id for a method.
+        let self = pop(stack, --sp);
+        if (typeOf(self) == T.MODULE) {
+          let f = moduleAttr(self, nameInfo, arg);
+          DECREF(self);
+          if (f == 0) break;
+          push(stack, sp++, 0);
+          push(stack, sp++, f);
+        } else {
+          let m = load<i32>(nameInfo + (<usize>(3 * arg + 2) << 2));
+          push(stack, sp++, METHOD_TAG | (<u64>arg << 8) | <u64>m);
+          push(stack, sp++, self);
+        }
+        break;
+      }
+      case Op.CALL_METHOD: {
+        let argc = arg;
+        let base = sp - argc;
+        let callee = peek(stack, base - 1);
+        let tag = peek(stack, base - 2);
+        let r: u64;
+        if (tag == 0) r = callObject(callee, stack + (<usize>base << 3), argc, 0);
+        else r = callMethod(callee, <i32>(tag & 0xff), <i32>((tag >> 8) & 0xffffff), stack + (<usize>base << 3), argc);
+        for (let i = 0; i < argc; i++) DECREF(pop(stack, --sp));
+        DECREF(pop(stack, --sp));
+        sp--; // the tag
+        if (r != 0) push(stack, sp++, r);
+        break;
+      }
+      case Op.IMPORT_MODULE: {
+        let m = moduleObj(arg);
+        INCREF(m);
+        push(stack, sp++, m);
+        break;
+      }
+      case Op.LOAD_ATTR: {
+        let o = pop(stack, --sp);
+        if (typeOf(o) != T.MODULE) {
+          setExc(Exc.ATTRIBUTE, arg, typeOf(o), 0);
+          DECREF(o);
+          break;
+        }
+        let f = moduleAttr(o, nameInfo, arg);
+        DECREF(o);
+        if (f != 0) push(stack, sp++, f);
+        break;
+      }
+      case Op.DUP_TOP_TWO: {
+        let a = peek(stack, sp - 2), b = peek(stack, sp - 1);
+        INCREF(a);
+        INCREF(b);
+        push(stack, sp++, a);
+        push(stack, sp++, b);
+        break;
+      }
+      case Op.UNPACK_SEQUENCE: {
+        let s = pop(stack, --sp);
+        let t = typeOf(s);
+        let n: i64 = t == T.TUPLE ? tupleSize(s) : t == T.LIST ? listSize(s) : -1;
+        if (n < 0) {
+          // Any other iterable: iterate it.
+          let it = getIter(s);
+          if (it == 0) { DECREF(s); break; }
+          let got = 0;
+          let tmp = kmemAlloc(<usize>(arg + 1) << 3);
+          while (got <= arg) {
+            let v = iterNext(it);
+            if (v == ITER_DONE) break;
+            store<u64>(tmp + (<usize>got << 3), v);
+            got++;
+          }
+          DECREF(it);
+          if (got != arg) {
+            for (let i = 0; i < got; i++) DECREF(load<u64>(tmp + (<usize>i << 3)));
+            setExc(Exc.VALUE, Msg.UNPACK_COUNT, arg, got);
+          } else {
+            for (let i = arg - 1; i >= 0; i--) push(stack, sp++, load<u64>(tmp + (<usize>i << 3)));
+          }
+          kmemFree(tmp, <usize>(arg + 1) << 3);
+          DECREF(s);
+          break;
+        }
+        if (n != <i64>arg) {
+          setExc(Exc.VALUE, Msg.UNPACK_COUNT, arg, n);
+          DECREF(s);
+          break;
+        }
+        for (let i = arg - 1; i >= 0; i--) {
+          let v = t == T.TUPLE ? tupleItem(s, i) : listItem(s, i);
+          INCREF(v);
+          push(stack, sp++, v);
+        }
+        DECREF(s);
+        break;
+      }
+      case Op.RETURN: pc = ncode; break;
+      default:
+        setExc(Exc.UNSUPPORTED, Msg.NOT_IMPLEMENTED, 0, 0);
+    }
+    if (excPending()) {
+      if (failed()) setExc(lastError() == Err.OOM ? Exc.MEMORY : Exc.KILLED, lastError(), 0, 0);
+      errPc = at;
+      break;
+    }
+  }
+  // Frame teardown: what is left on the stack and in the locals is released.
+  if (!failed()) {
+    while (sp > 0) {
+      let v = pop(stack, --sp);
+      if (v != 0 && (v & METHOD_TAG) == 0) DECREF(v); // tags and function markers are not objects
+    }
+    for (let i = 0; i < nlocals; i++) XDECREF(load<u64>(locals + (<usize>i << 3)));
+  }
+  kmemFree(stack, <usize>(stackCap + 4) << 3);
+  kmemFree(locals, <usize>(nlocals + 1) << 3);
+  return errPc;
+}
+
+// @ts-ignore: decorator
+@inline function push(stack: usize, i: i32, v: u64): void {
+  store<u64>(stack + (<usize>i << 3), v);
+}
+// @ts-ignore: decorator
+@inline function pop(stack: usize, i: i32): u64 {
+  return load<u64>(stack + (<usize>i << 3));
+}
+// @ts-ignore: decorator
+@inline function peek(stack: usize, i: i32): u64 {
+  return load<u64>(stack + (<usize>i << 3));
+}
+
+/** A slice object: PySlice_New (not GC; 3.x keeps one in a one-element cache). Steals lo, hi, step. */
+function newSlice(lo: u64, hi: u64, step: u64): u64 {
+  let s = newTuple(3);
+  if (s == 0) return 0;
+  st64(s + 8, typeAddrSlice());
+  tupleSetItem(s, 0, lo);
+  tupleSetItem(s, 1, hi);
+  tupleSetItem(s, 2, step);
+  return s;
+}
+
+import { typeAddr } from "./runtime";
+function typeAddrSlice(): u64 {
+  return typeAddr(T.SLICE);
+}
+
+/** list += iterable: list_extend in place; returns the list (a new reference). */
+function listExtendInPlace(l: u64, b: u64): u64 {
+  let it = getIter(b);
+  if (it == 0) return 0;
+  while (true) {
+    let v = iterNext(it);
+    if (v == ITER_DONE) break;
+    listAppendSteal(l, v);
+  }
+  DECREF(it);
+  INCREF(l);
+  return l;
+}

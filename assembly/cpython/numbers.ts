@@ -1,0 +1,257 @@
+/**
+ * int and float objects, per version.
+ *
+ * 3.x int (PyLongObject): header, ob_size (3.12+: lv_tag = ndigits << 3 |
+ * sign), 30-bit digits from offset 24. A one-digit int asks pymalloc for 28
+ * bytes up to 3.10 (_PyLong_New(1)) and 32 from 3.11 (_PyLong_FromMedium:
+ * sizeof(PyLongObject)). -5..256 are cached: static objects in 3.6–3.8 and
+ * from 3.11 (in _PyRuntime), heap objects made at start-up in 3.9/3.10.
+ *
+ * 2.7 int (PyIntObject, 24 bytes: header + long ob_ival) comes from blocks
+ * of 41 objects malloc'ed 992 bytes at a time (fill_free_list), handed out
+ * from the highest address down; a freed int goes back on that free list,
+ * linked through ob_type. Values beyond a C long become 2.7 longs.
+ *
+ * float (PyFloatObject, 24 bytes): 3.x keeps a free list of 100 freed floats
+ * linked through ob_type; 2.7 uses blocks like its ints.
+ */
+import { Err, raise } from "../config";
+import { ld64, st64, ld32, st32 } from "../kernel/memory";
+import { libcMalloc } from "./libc";
+import {
+  P, param, PY2, T, typeAddr, typeOf, initObject, initVarObject, objMalloc, objFree, INCREF,
+  RT_FLOAT_FREE, RT_FLOAT_NUMFREE, RT_INT_FREE, SMALL_INTS, SMALL_INT_PTRS, NSMALLNEG, NSMALLPOS, staticRefcnt, Py_True,
+} from "./runtime";
+
+// @ts-ignore: decorator
+@inline const DIGIT_BITS: u64 = 30;
+// @ts-ignore: decorator
+@inline const DIGIT_MASK: u64 = (1 << 30) - 1;
+// @ts-ignore: decorator
+@inline const SMALL_INT_STRIDE: u64 = 32;
+
+// --- 2.7 int blocks ------------------------------------------------------------------------
+
+/** fill_free_list: a 992-byte block of 41 PyIntObjects, linked from the last one down through ob_type. */
+function fillIntFreeList(): u64 {
+  let block = libcMalloc(992);
+  if (block == 0) {
+    raise(Err.OOM, 992);
+    return 0;
+  }
+  let p = block + 8; // after the block's `next` pointer
+  let q = p + 40 * 24;
+  while (q > p) {
+    st64(q + 8, q - 24);
+    q -= 24;
+  }
+  st64(q + 8, 0);
+  return p + 40 * 24;
+}
+
+function py2IntAlloc(): u64 {
+  let v = ld64(RT_INT_FREE);
+  if (v == 0) {
+    v = fillIntFreeList();
+    if (v == 0) return 0;
+  }
+  st64(RT_INT_FREE, ld64(v + 8));
+  return v;
+}
+
+/** 2.7 int_dealloc: back on the free list (never returned to malloc). */
+export function py2IntFree(o: u64): void {
+  st64(o + 8, ld64(RT_INT_FREE));
+  st64(RT_INT_FREE, o);
+}
+
+// --- small ints ------------------------------------------------------------------------------
+
+/** Where the cached small int v lives (address of the object). */
+// @ts-ignore: decorator
+@inline function smallInt(v: i64): u64 {
+  let storage = param(P.SMALL_INT_STORAGE);
+  if (storage == 1 || storage == 3) return SMALL_INTS + <u64>(v + NSMALLNEG) * SMALL_INT_STRIDE;
+  return ld64(SMALL_INT_PTRS + (<u64>(v + NSMALLNEG) << 3));
+}
+
+/** Creates the small-int cache as the version's start-up does. */
+export function initSmallInts(): void {
+  let storage = param(P.SMALL_INT_STORAGE);
+  for (let v: i64 = -NSMALLNEG; v < NSMALLPOS; v++) {
+    let o: u64;
+    if (storage == 1 || storage == 3) {
+      o = SMALL_INTS + <u64>(v + NSMALLNEG) * SMALL_INT_STRIDE;
+      writeLong(o, v);
+      st64(o, staticRefcnt());
+    } else {
+      o = storage == 0 ? newPy2Int(v) : newLongObject(v);
+      if (o == 0) return;
+      st64(SMALL_INT_PTRS + (<u64>(v + NSMALLNEG) << 3), o);
+    }
+  }
+}
+
+// --- PyLongObject ----------------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function ndigitsOf(v: i64): i32 {
+  let a: u64 = v < 0 ? <u64>(-v) : <u64>v;
+  let n = 0;
+  while (a != 0) {
+    n++;
+    a >>= DIGIT_BITS;
+  }
+  return n;
+}
+
+/** Writes type, size field and digits of an int with value v at o (refcount left to the caller). */
+function writeLong(o: u64, v: i64): void {
+  let n = ndigitsOf(v);
+  st64(o + 8, typeAddr(PY2() ? T.LONG2 : T.INT));
+  if (param(P.INT_LV_TAG) != 0) {
+    // lv_tag: ndigits << 3 | sign (0 positive, 1 zero, 2 negative)
+    let sign: u64 = v == 0 ? 1 : v < 0 ? 2 : 0;
+    st64(o + 16, (<u64>n << 3) | sign);
+  } else {
+    st64(o + 16, <u64>(v < 0 ? -n : n));
+  }
+  let a: u64 = v < 0 ? <u64>(-v) : <u64>v;
+  let minDigits = param(P.INT_ONE_DIGIT_REQUEST) == 32 ? 1 : 0;
+  let count = max(n, minDigits);
+  for (let i = 0; i < count; i++) {
+    st32(o + 24 + (<u64>i << 2), <u32>(a & DIGIT_MASK));
+    a >>= DIGIT_BITS;
+  }
+}
+
+/** A fresh PyLongObject (not from the cache). */
+function newLongObject(v: i64): u64 {
+  let n = ndigitsOf(v);
+  let size: u64;
+  if (param(P.INT_ONE_DIGIT_REQUEST) == 32 && n <= 1) size = 32; // 3.11+ _PyLong_FromMedium
+  else size = 24 + 4 * <u64>max(n, param(P.INT_ONE_DIGIT_REQUEST) == 32 ? 1 : 0);
+  let o = objMalloc(size);
+  if (o == 0) return 0;
+  st64(o, 1);
+  writeLong(o, v);
+  return o;
+}
+
+function newPy2Int(v: i64): u64 {
+  let o = py2IntAlloc();
+  if (o == 0) return 0;
+  initObject(o, T.INT);
+  st64(o + 16, <u64>v);
+  return o;
+}
+
+/** PyLong_FromLong (2.7: PyInt_FromLong): a new reference. */
+export function newInt(v: i64): u64 {
+  if (v >= -NSMALLNEG && v < NSMALLPOS) {
+    let o = smallInt(v);
+    INCREF(o);
+    return o;
+  }
+  return PY2() ? newPy2Int(v) : newLongObject(v);
+}
+
+/** True for int objects (and bool, a subclass). */
+export function isInt(o: u64): bool {
+  let t = typeOf(o);
+  return t == T.INT || t == T.BOOL || t == T.LONG2;
+}
+
+/** The value of an int (which must fit in 64 bits; bool is 0/1). */
+export function intValue(o: u64): i64 {
+  let t = typeOf(o);
+  if (t == T.BOOL) return o == Py_True ? 1 : 0;
+  if (t == T.INT && PY2()) return <i64>ld64(o + 16);
+  let n: i64;
+  let neg = false;
+  if (param(P.INT_LV_TAG) != 0) {
+    let tag = ld64(o + 16);
+    n = <i64>(tag >> 3);
+    neg = (tag & 3) == 2;
+  } else {
+    n = <i64>ld64(o + 16);
+    if (n < 0) {
+      neg = true;
+      n = -n;
+    }
+  }
+  let v: u64 = 0;
+  for (let i = n - 1; i >= 0; i--) v = (v << DIGIT_BITS) | <u64>ld32(o + 24 + (<u64>i << 2));
+  return neg ? -<i64>v : <i64>v;
+}
+
+/** int_dealloc / long_dealloc. */
+export function intDealloc(o: u64): void {
+  if (typeOf(o) == T.INT && PY2()) py2IntFree(o);
+  else objFree(o);
+}
+
+// --- float ------------------------------------------------------------------------------------
+
+/** PyFloat_FromDouble. */
+export function newFloat(v: f64): u64 {
+  let o: u64;
+  if (PY2()) {
+    // 2.7: blocks of 41 floats, like ints (fill_free_list in floatobject.c), with their own free list.
+    o = ld64(RT_FLOAT_FREE);
+    if (o == 0) {
+      o = fillFloatFreeList();
+      if (o == 0) return 0;
+    }
+    st64(RT_FLOAT_FREE, ld64(o + 8));
+  } else {
+    o = ld64(RT_FLOAT_FREE);
+    if (o != 0) {
+      st64(RT_FLOAT_FREE, ld64(o + 8));
+      st64(RT_FLOAT_NUMFREE, ld64(RT_FLOAT_NUMFREE) - 1);
+    } else {
+      o = objMalloc(24);
+      if (o == 0) return 0;
+    }
+  }
+  initObject(o, T.FLOAT);
+  st64(o + 16, reinterpret<u64>(v));
+  return o;
+}
+
+function fillFloatFreeList(): u64 {
+  let block = libcMalloc(992);
+  if (block == 0) {
+    raise(Err.OOM, 992);
+    return 0;
+  }
+  let p = block + 8;
+  let q = p + 40 * 24;
+  while (q > p) {
+    st64(q + 8, q - 24);
+    q -= 24;
+  }
+  st64(q + 8, 0);
+  return p + 40 * 24;
+}
+
+export function floatValue(o: u64): f64 {
+  return reinterpret<f64>(ld64(o + 16));
+}
+
+/** float_dealloc: onto the free list (up to its limit in 3.x), else freed. */
+export function floatDealloc(o: u64): void {
+  if (PY2()) {
+    st64(o + 8, ld64(RT_FLOAT_FREE));
+    st64(RT_FLOAT_FREE, o);
+    return;
+  }
+  let numfree = ld64(RT_FLOAT_NUMFREE);
+  if (numfree >= <u64>param(P.FLOAT_FREELIST)) {
+    objFree(o);
+    return;
+  }
+  st64(RT_FLOAT_NUMFREE, numfree + 1);
+  st64(o + 8, ld64(RT_FLOAT_FREE));
+  st64(RT_FLOAT_FREE, o);
+}

@@ -1,0 +1,680 @@
+/**
+ * The compiler: a parsed step (src/python/parser.ts) to the evaluator's
+ * bytecode (src/python/bytecode.ts), following what CPython's compiler emits
+ * where it matters for memory:
+ *
+ *   - module-level names are LOAD_NAME / STORE_NAME on the __main__ dict;
+ *   - constants are made once per step (co_consts), tuples of constants are
+ *     folded into constant tuples, `-1` is a constant;
+ *   - `for` creates an iterator (GET_ITER) and stores each item (FOR_ITER,
+ *     STORE_NAME: the previous value is decref'd);
+ *   - comprehensions keep their loop variables in fast locals (a function's
+ *     locals up to 3.11, hidden fast locals of 3.12's inlined comprehensions),
+ *     except 2.7 list comprehensions, which use the enclosing scope's names;
+ *   - `a, b = b, a` swaps on the stack without a tuple (the compiler's
+ *     optimisation since 2.x);
+ *   - method calls use LOAD_METHOD / CALL_METHOD (no bound method object).
+ *
+ * Errors are CowsimErrors with the line and column of the construct.
+ */
+import type * as A from "./ast.js";
+import { CowsimError } from "../errors.js";
+import { Op, BINOPS, CMPOPS } from "./bytecode.js";
+import { BUILTINS, BUILTINS_27, MODULES, MODULE_FUNCTIONS, METHODS } from "./builtins.js";
+
+export type ConstSpec =
+  | { kind: "none" }
+  | { kind: "bool"; value: boolean }
+  | { kind: "int"; value: bigint }
+  | { kind: "float"; value: number }
+  | { kind: "str"; value: string }
+  | { kind: "bytes"; value: Uint8Array }
+  | { kind: "tuple"; items: ConstSpec[] };
+
+export interface CodeUnit {
+  code: Uint32Array;
+  /** Source position of each instruction (1-based line, column). */
+  positions: { line: number; column: number }[];
+  consts: ConstSpec[];
+  names: string[];
+  /** Per name: [builtin id or -1, module attribute (module << 8 | builtin) or -1, method id or 0]. */
+  nameInfo: Int32Array;
+  stackSize: number;
+  nlocals: number;
+  /** Names of fast locals (comprehension variables), for messages. */
+  localNames: string[];
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+class Label {
+  target = -1;
+  refs: number[] = [];
+}
+
+interface LoopCtx {
+  breakLabel: Label;
+  continueLabel: Label;
+  /** true for `for` loops: break must drop the iterator. */
+  hasIter: boolean;
+}
+
+export class Compiler {
+  private code: number[] = [];
+  private positions: { line: number; column: number }[] = [];
+  private consts: ConstSpec[] = [];
+  private constKeys = new Map<string, number>();
+  private names: string[] = [];
+  private nameIndex = new Map<string, number>();
+  private locals: string[] = [];
+  /** Comprehension variable scopes: name -> fast local index. */
+  private scopes: Map<string, number>[] = [];
+  private loops: LoopCtx[] = [];
+  private pos = { line: 1, column: 1 };
+
+  constructor(private readonly version: number) {}
+
+  static compile(module: A.Module, version: number): CodeUnit {
+    const c = new Compiler(version);
+    for (const s of module.body) c.stmt(s);
+    c.emit(Op.RETURN, 0);
+    return c.finish();
+  }
+
+  private finish(): CodeUnit {
+    const info = new Int32Array(this.names.length * 3);
+    this.names.forEach((n, i) => {
+      const b = BUILTINS[n] ?? (this.version < 300 ? BUILTINS_27[n] : undefined);
+      info[3 * i] = b ?? -1;
+      let attr = -1;
+      for (const [mod, fns] of Object.entries(MODULE_FUNCTIONS)) {
+        if (fns[n] !== undefined) { attr = (MODULES[mod] << 8) | fns[n]; break; }
+      }
+      info[3 * i + 1] = attr;
+      info[3 * i + 2] = METHODS[n] ?? 0;
+    });
+    return {
+      code: Uint32Array.from(this.code),
+      positions: this.positions,
+      consts: this.consts,
+      names: this.names,
+      nameInfo: info,
+      stackSize: this.code.length + 8,
+      nlocals: this.locals.length,
+      localNames: this.locals,
+    };
+  }
+
+  // --- emission ------------------------------------------------------------------------------------
+
+  private emit(op: Op, arg = 0): number {
+    if (arg < 0 || arg >= 1 << 24) throw this.error("too large to compile (argument out of range)");
+    this.code.push((op | (arg << 8)) >>> 0);
+    this.positions.push({ ...this.pos });
+    return this.code.length - 1;
+  }
+
+  private emitJump(op: Op, label: Label): void {
+    const at = this.emit(op, 0);
+    if (label.target >= 0) this.code[at] = (op | (label.target << 8)) >>> 0;
+    else label.refs.push(at);
+  }
+
+  private place(label: Label): void {
+    label.target = this.code.length;
+    for (const at of label.refs) this.code[at] = ((this.code[at] & 0xff) | (label.target << 8)) >>> 0;
+    label.refs = [];
+  }
+
+  private at(node: A.Located): void {
+    this.pos = { line: node.line, column: node.column };
+  }
+
+  private error(what: string, node?: A.Located): CowsimError {
+    const where = node ? { line: node.line, column: node.column } : { line: this.pos.line, column: this.pos.column };
+    return new CowsimError(what, where);
+  }
+
+  private unsupported(what: string, node: A.Located): CowsimError {
+    return this.error(`unsupported construct: ${what}`, node);
+  }
+
+  private name(n: string): number {
+    let i = this.nameIndex.get(n);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(n);
+      this.nameIndex.set(n, i);
+    }
+    return i;
+  }
+
+  private constIndex(c: ConstSpec): number {
+    const key = constKey(c);
+    let i = this.constKeys.get(key);
+    if (i === undefined) {
+      i = this.consts.length;
+      this.consts.push(c);
+      this.constKeys.set(key, i);
+    }
+    return i;
+  }
+
+  private loadConst(c: ConstSpec): void {
+    this.emit(Op.LOAD_CONST, this.constIndex(c));
+  }
+
+  // --- statements ----------------------------------------------------------------------------------
+
+  private stmt(s: A.Stmt): void {
+    this.at(s);
+    switch (s.kind) {
+      case "Expr":
+        this.expr(s.value);
+        this.emit(Op.POP_TOP);
+        return;
+      case "Assign":
+        return this.assign(s);
+      case "AugAssign":
+        return this.augAssign(s);
+      case "Delete":
+        for (const t of s.targets) this.del(t);
+        return;
+      case "Pass":
+        return;
+      case "If": {
+        const orelse = new Label(), end = new Label();
+        this.test(s.test, orelse);
+        for (const b of s.body) this.stmt(b);
+        if (s.orelse.length) {
+          this.emitJump(Op.JUMP, end);
+          this.place(orelse);
+          for (const b of s.orelse) this.stmt(b);
+        } else {
+          this.place(orelse);
+        }
+        this.place(end);
+        return;
+      }
+      case "While": {
+        const top = new Label(), orelse = new Label(), end = new Label();
+        this.place(top);
+        this.test(s.test, orelse);
+        this.loops.push({ breakLabel: end, continueLabel: top, hasIter: false });
+        for (const b of s.body) this.stmt(b);
+        this.loops.pop();
+        this.emitJump(Op.JUMP, top);
+        this.place(orelse);
+        for (const b of s.orelse) this.stmt(b);
+        this.place(end);
+        return;
+      }
+      case "For": {
+        const top = new Label(), done = new Label(), end = new Label();
+        this.expr(s.iter);
+        this.at(s);
+        this.emit(Op.GET_ITER);
+        this.place(top);
+        this.emitJump(Op.FOR_ITER, done);
+        this.store(s.target);
+        this.loops.push({ breakLabel: end, continueLabel: top, hasIter: true });
+        for (const b of s.body) this.stmt(b);
+        this.loops.pop();
+        this.emitJump(Op.JUMP, top);
+        this.place(done);
+        for (const b of s.orelse) this.stmt(b);
+        this.place(end);
+        return;
+      }
+      case "Break": {
+        const loop = this.loops[this.loops.length - 1];
+        if (!loop) throw this.error("SyntaxError: 'break' outside loop", s);
+        if (loop.hasIter) this.emit(Op.POP_ITER);
+        this.emitJump(Op.JUMP, loop.breakLabel);
+        return;
+      }
+      case "Continue": {
+        const loop = this.loops[this.loops.length - 1];
+        if (!loop) throw this.error("SyntaxError: 'continue' not properly in loop", s);
+        this.emitJump(Op.JUMP, loop.continueLabel);
+        return;
+      }
+      case "Import":
+        for (const a of s.names) {
+          const id = MODULES[a.name];
+          if (id === undefined) throw this.unsupported(`import of module '${a.name}' (cowsim knows gc, sys, array, multiprocessing.sharedctypes)`, a);
+          // `import a.b` binds `a`; `import a.b as c` binds the submodule.
+          const top = a.asname ? a.name : a.name.split(".")[0];
+          this.emit(Op.IMPORT_MODULE, MODULES[top]);
+          this.emit(Op.STORE_NAME, this.name(a.asname ?? top));
+        }
+        return;
+      case "ImportFrom": {
+        const mod = s.module ?? "";
+        const fns = MODULE_FUNCTIONS[mod];
+        if (s.level !== 0 || !fns) throw this.unsupported(`import from module '${mod}'`, s);
+        for (const a of s.names) {
+          if (a.name === "*" || fns[a.name] === undefined) throw this.unsupported(`'${a.name}' from '${mod}'`, a);
+          this.emit(Op.IMPORT_MODULE, MODULES[mod]);
+          this.emit(Op.LOAD_ATTR, this.name(a.name));
+          this.emit(Op.STORE_NAME, this.name(a.asname ?? a.name));
+        }
+        return;
+      }
+    }
+  }
+
+  private assign(s: A.Assign): void {
+    // a, b = b, a: evaluate the right side on the stack, rotate, store (no tuple is built).
+    const t0 = s.targets[0];
+    if (s.targets.length === 1 && (t0.kind === "Tuple" || t0.kind === "List") && s.value.kind === "Tuple" &&
+        t0.elts.length === s.value.elts.length && t0.elts.length >= 2 && t0.elts.length <= 3 &&
+        !isConstTuple(s.value)) {
+      for (const e of s.value.elts) this.expr(e);
+      this.at(s);
+      if (t0.elts.length === 2) this.emit(Op.ROT_TWO);
+      else { this.emit(Op.ROT_THREE); this.emit(Op.ROT_TWO); }
+      for (const t of t0.elts) this.store(t);
+      return;
+    }
+    this.expr(s.value);
+    s.targets.forEach((t, i) => {
+      if (i < s.targets.length - 1) this.emit(Op.DUP_TOP);
+      this.store(t);
+    });
+  }
+
+  private augAssign(s: A.AugAssign): void {
+    const op = BINOPS[s.op];
+    if (op === undefined) throw this.unsupported(`operator ${s.op}=`, s);
+    const t = s.target;
+    if (t.kind === "Name") {
+      this.load(t.id, t);
+      this.expr(s.value);
+      this.at(s);
+      this.emit(Op.INPLACE_OP, op);
+      this.storeName(t.id, t);
+    } else if (t.kind === "Subscript") {
+      this.expr(t.value);
+      this.subscriptKey(t.slice);
+      this.emit(Op.DUP_TOP_TWO);
+      this.emit(Op.BINARY_SUBSCR);
+      this.expr(s.value);
+      this.at(s);
+      this.emit(Op.INPLACE_OP, op);
+      this.emit(Op.ROT_THREE);
+      this.emit(Op.STORE_SUBSCR);
+    } else {
+      throw this.unsupported("assignment to an attribute", t);
+    }
+  }
+
+  private del(t: A.Expr): void {
+    this.at(t);
+    if (t.kind === "Name") {
+      const local = this.lookupLocal(t.id);
+      if (local !== undefined) throw this.unsupported("del of a comprehension variable", t);
+      this.emit(Op.DELETE_NAME, this.name(t.id));
+    } else if (t.kind === "Subscript") {
+      this.expr(t.value);
+      this.subscriptKey(t.slice);
+      this.at(t);
+      this.emit(Op.DELETE_SUBSCR);
+    } else if (t.kind === "Tuple" || t.kind === "List") {
+      for (const e of t.elts) this.del(e);
+    } else {
+      throw this.unsupported(`del of ${describe(t)}`, t);
+    }
+  }
+
+  /** Stores TOS into a target. */
+  private store(t: A.Expr): void {
+    this.at(t);
+    switch (t.kind) {
+      case "Name":
+        return this.storeName(t.id, t);
+      case "Subscript":
+        this.expr(t.value);
+        this.subscriptKey(t.slice);
+        this.at(t);
+        this.emit(Op.STORE_SUBSCR);
+        return;
+      case "Tuple":
+      case "List":
+        this.emit(Op.UNPACK_SEQUENCE, t.elts.length);
+        for (const e of t.elts) this.store(e);
+        return;
+      case "Attribute":
+        throw this.unsupported("assignment to an attribute", t);
+      default:
+        throw this.unsupported(`assignment to ${describe(t)}`, t);
+    }
+  }
+
+  private storeName(id: string, node: A.Located): void {
+    const local = this.lookupLocal(id);
+    this.at(node);
+    if (local !== undefined) this.emit(Op.STORE_FAST, local);
+    else this.emit(Op.STORE_NAME, this.name(id));
+  }
+
+  private load(id: string, node: A.Located): void {
+    this.at(node);
+    const local = this.lookupLocal(id);
+    if (local !== undefined) {
+      this.emit(Op.LOAD_FAST, local);
+      return;
+    }
+    if (this.version < 300 && (id === "True" || id === "False" || id === "None")) {
+      // 2.7: True/False are builtins; None is a constant of the compiler.
+      this.loadConst(id === "None" ? { kind: "none" } : { kind: "bool", value: id === "True" });
+      return;
+    }
+    this.emit(Op.LOAD_NAME, this.name(id));
+  }
+
+  private lookupLocal(id: string): number | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const v = this.scopes[i].get(id);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  /** Jumps to `orelse` when the test is false. */
+  private test(e: A.Expr, orelse: Label): void {
+    this.expr(e);
+    this.at(e);
+    this.emitJump(Op.POP_JUMP_IF_FALSE, orelse);
+  }
+
+  // --- expressions ---------------------------------------------------------------------------------
+
+  private expr(e: A.Expr): void {
+    this.at(e);
+    const folded = this.fold(e);
+    if (folded) {
+      this.loadConst(folded);
+      return;
+    }
+    switch (e.kind) {
+      case "Constant":
+        this.loadConst(constOf(e.value, this, e));
+        return;
+      case "Name":
+        return this.load(e.id, e);
+      case "BinOp": {
+        const op = BINOPS[e.op];
+        if (op === undefined) throw this.unsupported(`operator ${e.op}`, e);
+        this.expr(e.left);
+        this.expr(e.right);
+        this.at(e);
+        this.emit(Op.BINARY_OP, op);
+        return;
+      }
+      case "UnaryOp":
+        this.expr(e.operand);
+        this.at(e);
+        this.emit({ USub: Op.UNARY_NEG, UAdd: Op.UNARY_POS, Not: Op.UNARY_NOT, Invert: Op.UNARY_INVERT }[e.op]);
+        return;
+      case "BoolOp": {
+        const end = new Label();
+        e.values.forEach((v, i) => {
+          this.expr(v);
+          if (i < e.values.length - 1) {
+            this.at(e);
+            this.emitJump(e.op === "And" ? Op.JUMP_IF_FALSE_OR_POP : Op.JUMP_IF_TRUE_OR_POP, end);
+          }
+        });
+        this.place(end);
+        return;
+      }
+      case "Compare":
+        return this.compare(e);
+      case "IfExp": {
+        const orelse = new Label(), end = new Label();
+        this.test(e.test, orelse);
+        this.expr(e.body);
+        this.emitJump(Op.JUMP, end);
+        this.place(orelse);
+        this.expr(e.orelse);
+        this.place(end);
+        return;
+      }
+      case "Tuple":
+        for (const x of e.elts) this.expr(x);
+        this.at(e);
+        this.emit(Op.BUILD_TUPLE, e.elts.length);
+        return;
+      case "List":
+        for (const x of e.elts) this.expr(x);
+        this.at(e);
+        this.emit(Op.BUILD_LIST, e.elts.length);
+        return;
+      case "Set":
+        for (const x of e.elts) this.expr(x);
+        this.at(e);
+        this.emit(Op.BUILD_SET, e.elts.length);
+        return;
+      case "Dict":
+        e.keys.forEach((k, i) => {
+          this.expr(k);
+          this.expr(e.values[i]);
+        });
+        this.at(e);
+        this.emit(Op.BUILD_MAP, e.keys.length);
+        return;
+      case "Subscript":
+        this.expr(e.value);
+        this.subscriptKey(e.slice);
+        this.at(e);
+        this.emit(Op.BINARY_SUBSCR);
+        return;
+      case "Slice":
+        throw this.unsupported("a slice outside of a subscript", e);
+      case "Attribute":
+        this.expr(e.value);
+        this.at(e);
+        this.emit(Op.LOAD_ATTR, this.name(e.attr));
+        return;
+      case "Call":
+        return this.call(e);
+      case "ListComp":
+        return this.comprehension(e, "list");
+      case "SetComp":
+        return this.comprehension(e, "set");
+      case "DictComp":
+        return this.comprehension(e, "dict");
+      case "GeneratorExp":
+        throw this.unsupported("a generator expression (write a list comprehension, or pass it directly to list, tuple, sum, min, max or sorted)", e);
+    }
+  }
+
+  private subscriptKey(s: A.Expr): void {
+    if (s.kind === "Slice") {
+      const none = (x: A.Expr | null) => (x ? this.expr(x) : this.loadConst({ kind: "none" }));
+      none(s.lower);
+      none(s.upper);
+      if (s.step) this.expr(s.step);
+      this.at(s);
+      this.emit(Op.BUILD_SLICE, s.step ? 3 : 2);
+    } else {
+      this.expr(s);
+    }
+  }
+
+  private compare(e: A.Compare): void {
+    this.expr(e.left);
+    if (e.ops.length === 1) {
+      this.expr(e.comparators[0]);
+      this.at(e);
+      this.emit(Op.COMPARE_OP, CMPOPS[e.ops[0]]);
+      return;
+    }
+    const cleanup = new Label(), end = new Label();
+    e.ops.forEach((op, i) => {
+      this.expr(e.comparators[i]);
+      this.at(e);
+      if (i < e.ops.length - 1) {
+        this.emit(Op.DUP_TOP);
+        this.emit(Op.ROT_THREE);
+        this.emit(Op.COMPARE_OP, CMPOPS[op]);
+        this.emitJump(Op.JUMP_IF_FALSE_OR_POP, cleanup);
+      } else {
+        this.emit(Op.COMPARE_OP, CMPOPS[op]);
+      }
+    });
+    this.emitJump(Op.JUMP, end);
+    this.place(cleanup);
+    this.emit(Op.ROT_TWO);
+    this.emit(Op.POP_TOP);
+    this.place(end);
+  }
+
+  private call(e: A.Call): void {
+    // A generator expression passed alone to a consumer becomes a comprehension feeding it.
+    if (e.func.kind === "Attribute") {
+      this.expr(e.func.value);
+      this.at(e.func);
+      this.emit(Op.LOAD_METHOD, this.name(e.func.attr));
+      if (e.keywords.length) throw this.unsupported("keyword arguments in a method call", e.keywords[0]);
+      for (const a of e.args) this.argument(a, e);
+      this.at(e);
+      this.emit(Op.CALL_METHOD, e.args.length);
+      return;
+    }
+    this.expr(e.func);
+    for (const a of e.args) this.argument(a, e);
+    for (const k of e.keywords) this.expr(k.value);
+    this.at(e);
+    if (e.keywords.length) {
+      this.loadConst({ kind: "tuple", items: e.keywords.map((k) => ({ kind: "str", value: k.arg })) });
+    }
+    if (e.args.length + e.keywords.length >= 0xfff) throw this.unsupported("a call with that many arguments", e);
+    this.emit(Op.CALL, (e.args.length + e.keywords.length) | (e.keywords.length << 12));
+  }
+
+  private argument(a: A.Expr, call: A.Call): void {
+    if (a.kind === "GeneratorExp") {
+      // list(x for …), tuple(…), sorted(…) fill a list by appending as a list comprehension does; other
+      // consumers would see a list where CPython runs a generator (a different footprint): not modelled.
+      const f = call.func;
+      const consumer = f.kind === "Name" && ["list", "tuple", "sorted"].includes(f.id) && call.args.length === 1;
+      if (!consumer) throw this.unsupported("a generator expression here (only list(), tuple() and sorted() of one are modelled; write a list comprehension)", a);
+      this.comprehension({ ...a, kind: "ListComp" }, "list");
+      return;
+    }
+    this.expr(a);
+  }
+
+  /**
+   * [elt for x in it if c …]: BUILD_LIST 0, then nested loops appending
+   * (LIST_APPEND reaches the list under the iterators). Loop variables are
+   * fast locals, except in 2.7 list comprehensions (enclosing scope names).
+   */
+  private comprehension(e: A.ListComp | A.SetComp | A.DictComp, kind: "list" | "set" | "dict"): void {
+    this.at(e);
+    if (kind === "set") throw this.unsupported("a set comprehension (sets are not modelled yet)", e);
+    this.emit(kind === "list" ? Op.BUILD_LIST : Op.BUILD_MAP, 0);
+    const leakNames = this.version < 300 && kind === "list";
+    const scope = new Map<string, number>();
+    if (!leakNames) this.scopes.push(scope);
+    const declare = (t: A.Expr) => {
+      if (leakNames) return;
+      if (t.kind === "Name") {
+        if (!scope.has(t.id)) {
+          scope.set(t.id, this.locals.length);
+          this.locals.push(t.id);
+        }
+      } else if (t.kind === "Tuple" || t.kind === "List") t.elts.forEach(declare);
+      else throw this.unsupported(`a comprehension target of ${describe(t)}`, t);
+    };
+    const ends: Label[] = [];
+    e.generators.forEach((g, depth) => {
+      // The first iterable is evaluated in the enclosing scope.
+      if (depth === 0 && !leakNames) this.scopes.pop();
+      this.expr(g.iter);
+      if (depth === 0 && !leakNames) this.scopes.push(scope);
+      declare(g.target);
+      this.at(e);
+      this.emit(Op.GET_ITER);
+      const top = new Label(), done = new Label();
+      this.place(top);
+      this.emitJump(Op.FOR_ITER, done);
+      this.store(g.target);
+      for (const c of g.ifs) this.test(c, top);
+      ends.push(top, done);
+    });
+    if (kind === "dict") {
+      const d = e as A.DictComp;
+      this.expr(d.key);
+      this.expr(d.value);
+      this.at(e);
+      this.emit(Op.MAP_ADD, e.generators.length + 1);
+    } else {
+      this.expr((e as A.ListComp).elt);
+      this.at(e);
+      this.emit(Op.LIST_APPEND, e.generators.length + 1);
+    }
+    for (let i = ends.length - 2; i >= 0; i -= 2) {
+      this.emitJump(Op.JUMP, ends[i]);
+      this.place(ends[i + 1]);
+    }
+    if (!leakNames) this.scopes.pop();
+  }
+
+  // --- constant folding (CPython's AST optimiser) ---------------------------------------------------------
+
+  private fold(e: A.Expr): ConstSpec | null {
+    if (e.kind === "UnaryOp" && e.op === "USub" && e.operand.kind === "Constant") {
+      const v = e.operand.value;
+      if (typeof v === "bigint") return this.intConst(-v, e);
+      if (typeof v === "number") return { kind: "float", value: -v };
+    }
+    if (e.kind === "Tuple" && e.ctx === "Load" && e.elts.length > 0) {
+      const items = e.elts.map((x) => this.fold(x) ?? (x.kind === "Constant" ? constOf(x.value, this, x) : null));
+      if (items.every((x) => x !== null)) return { kind: "tuple", items: items as ConstSpec[] };
+    }
+    return null;
+  }
+
+  intConst(v: bigint, node: A.Located): ConstSpec {
+    if (v < INT64_MIN || v > INT64_MAX) throw this.unsupported("an int beyond 64 bits", node);
+    return { kind: "int", value: v };
+  }
+}
+
+function isConstTuple(t: A.Tuple): boolean {
+  return t.elts.every((x) => x.kind === "Constant");
+}
+
+function constOf(v: A.ConstantValue, c: Compiler, node: A.Located): ConstSpec {
+  if (v === null) return { kind: "none" };
+  if (typeof v === "boolean") return { kind: "bool", value: v };
+  if (typeof v === "bigint") return c.intConst(v, node);
+  if (typeof v === "number") return { kind: "float", value: v };
+  if (typeof v === "string") return { kind: "str", value: v };
+  return { kind: "bytes", value: v };
+}
+
+function constKey(c: ConstSpec): string {
+  switch (c.kind) {
+    case "none": return "N";
+    case "bool": return c.value ? "T" : "F";
+    case "int": return "i" + c.value.toString();
+    case "float": return "f" + (Object.is(c.value, -0) ? "-0" : String(c.value));
+    case "str": return "s" + JSON.stringify(c.value);
+    case "bytes": return "b" + Array.from(c.value).join(",");
+    case "tuple": return "(" + c.items.map(constKey).join(";") + ")";
+  }
+}
+
+function describe(e: A.Expr): string {
+  switch (e.kind) {
+    case "Call": return "a function call";
+    case "Constant": return "a literal";
+    case "Attribute": return "an attribute";
+    default: return `a ${e.kind} expression`;
+  }
+}

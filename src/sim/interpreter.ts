@@ -1,0 +1,215 @@
+/**
+ * The host side of the mini-CPython: compiles each `run` step, makes its
+ * constants and names in the simulated process (as compile() would), runs
+ * it in the evaluator, releases the code, and turns a Python exception into
+ * a one-line CowsimError (or, for a simulated crash, a result).
+ */
+import { Machine, SimError } from "../machine.js";
+import { CowsimError } from "../errors.js";
+import { parse } from "../python/parser.js";
+import { Compiler, type CodeUnit, type ConstSpec } from "../python/compiler.js";
+import { OBJECTS } from "../profiles/objects.js";
+import { BUILTIN_COUNT, BUILTIN_NAMES, GC_FREEZE_SINCE } from "../python/builtins.js";
+import { BINOP_SYMBOLS } from "../python/bytecode.js";
+import type { PyVersion } from "../profiles/obmalloc.js";
+
+/** Version number as an int: "3.11" -> 311, "2.7" -> 27. */
+export function versionNumber(v: PyVersion): number {
+  const [a, b] = v.split(".").map(Number);
+  return a === 2 ? 27 : a * 100 + b;
+}
+
+/** Object-model parameter ids (assembly/cpython/runtime.ts `P`). */
+const P = {
+  VERSION: 0, GC_HEAD: 1, IMMORTAL: 2, INT_ONE_DIGIT_REQUEST: 3, INT_LV_TAG: 4, SMALL_INT_STORAGE: 5,
+  FLOAT_FREELIST: 6, STR_ASCII_HEADER: 7, STR_COMPACT_HEADER: 8, TUPLE_FREELIST_SIZES: 9, LIST_GROWTH: 10,
+  LIST_PRESIZE: 11, DICT_KEYS_HEADER: 12, DICT_UNICODE_ENTRY: 13, DICT_GROWTH: 14, RANGE_BYTES: 15,
+  RANGEITER_BYTES: 16, GC_THRESHOLD0: 17, GC_THRESHOLD1: 18, GC_THRESHOLD2: 19, BYTES_HEADER: 20,
+  DICT_NEW_ALLOCATES_KEYS: 21, DICT_SKIP_SAME_VALUE: 22,
+} as const;
+
+/** The evaluator's object-model parameters for a version, from src/profiles/objects.ts. */
+export function objectParams(v: PyVersion): [number, number][] {
+  const o = OBJECTS[v];
+  const n = versionNumber(v);
+  const storage = { "int-blocks": 0, "static-array": 1, "heap-per-interpreter": 2, "runtime-static": 3 }[o.int.smallIntStorage];
+  return [
+    [P.VERSION, n],
+    [P.GC_HEAD, o.gc.size],
+    [P.IMMORTAL, o.header.immortalRefcnt !== null ? 1 : 0],
+    [P.INT_ONE_DIGIT_REQUEST, o.int.oneDigitRequest],
+    [P.INT_LV_TAG, o.int.sizeField === "lv_tag" ? 1 : 0],
+    [P.SMALL_INT_STORAGE, storage],
+    [P.FLOAT_FREELIST, o.float.scheme === "freelist" ? (o.float.freeListLimit ?? 0) : 0],
+    [P.STR_ASCII_HEADER, o.str.asciiHeader],
+    [P.STR_COMPACT_HEADER, o.str.compactHeader],
+    [P.TUPLE_FREELIST_SIZES, o.tuple.freeListMaxSize],
+    [P.LIST_GROWTH, o.list.growth === "py39+" ? 1 : 0],
+    [P.LIST_PRESIZE, { resize: 0, exact: 1, "exact-even": 2 }[o.list.presize]],
+    [P.DICT_KEYS_HEADER, o.dict.keysHeaderBytes ?? 0],
+    [P.DICT_UNICODE_ENTRY, o.dict.unicodeEntryBytes ?? 0],
+    [P.DICT_GROWTH, { py27: 0, "used*2+size/2": 1, "used*3": 2 }[o.dict.growth]],
+    [P.RANGE_BYTES, o.small.rangeBytes],
+    [P.RANGEITER_BYTES, o.small.rangeIterBytes],
+    [P.GC_THRESHOLD0, o.gc.thresholds[0]],
+    [P.GC_THRESHOLD1, o.gc.thresholds[1]],
+    [P.GC_THRESHOLD2, o.gc.thresholds[2]],
+    [P.BYTES_HEADER, o.bytes.headerBytes],
+    [P.DICT_NEW_ALLOCATES_KEYS, o.dict.dictNewAllocatesKeys ? 1 : 0],
+    [P.DICT_SKIP_SAME_VALUE, n >= 308 ? 1 : 0],
+  ];
+}
+
+const TYPE_NAMES = [
+  "?", "NoneType", "bool", "int", "long", "float", "str", "bytes", "bytearray", "tuple", "list", "dict", "set", "frozenset",
+  "range", "list_iterator", "tuple_iterator", "range_iterator", "str_iterator", "dict_keyiterator", "dict_valueiterator",
+  "dict_itemiterator", "set_iterator", "enumerate", "zip", "reversed", "module", "builtin_function_or_method", "slice",
+  "code", "function", "array.array", "c_array", "dict_keys", "dict_values", "dict_items", "unicode", "bytes_iterator",
+];
+
+const MESSAGES: Record<number, string> = {
+  1: "unsupported operand type(s)", 2: "object is not iterable", 3: "object is not subscriptable", 4: "object has no len()",
+  5: "indices must be integers or slices", 6: "object is not callable", 7: "wrong arguments", 8: "unhashable type",
+  9: "'<' not supported between these types", 10: "object does not support item assignment", 11: "wrong number of values to unpack",
+  12: "integer result beyond 64 bits (cowsim's ints are 64-bit)", 13: "empty sequence", 14: "not modelled by cowsim yet",
+  15: "invalid literal for int()", 16: "bad format string", 17: "negative count", 18: "x not in list",
+};
+
+export class Interpreter {
+  private readonly version: number;
+  private readonly x: ReturnType<Machine["raw"]>;
+
+  constructor(readonly machine: Machine) {
+    this.version = versionNumber(machine.python);
+    this.x = machine.raw();
+    for (const [id, value] of objectParams(machine.python)) this.x.setObjectParam(id, BigInt(value));
+  }
+
+  /** The first CPython process (pid 1), its interpreter started. */
+  startProcess(): number {
+    const pid = this.machine.spawnBare();
+    this.check(() => this.x.pythonStart(pid, BUILTIN_COUNT));
+    return pid;
+  }
+
+  private check<T>(f: () => T): T {
+    return this.machine.guard(f);
+  }
+
+  /** Compiles and runs `source` in process `pid` (module-level code of __main__). */
+  run(pid: number, source: string): void {
+    const unit = Compiler.compile(parse(source), this.version);
+    this.checkVersionSupport(unit);
+    const x = this.x;
+    // compile(): constants and interned names made in the process, then the code runs, then it is released.
+    const consts = unit.consts.map((c) => this.makeConst(pid, c));
+    const names = unit.names.map((n) => this.makeConst(pid, { kind: "str", value: n }, true));
+    const codeBytes = unit.code.length * 4;
+    const codePtr = this.check(() => x.hostAlloc(codeBytes));
+    const constPtr = this.check(() => x.hostAlloc(Math.max(8, consts.length * 8)));
+    const namePtr = this.check(() => x.hostAlloc(Math.max(8, names.length * 8)));
+    const infoPtr = this.check(() => x.hostAlloc(Math.max(4, unit.nameInfo.length * 4)));
+    // Views are made after the allocations (memory may have grown).
+    new Uint32Array(x.memory.buffer, codePtr, unit.code.length).set(unit.code);
+    new BigUint64Array(x.memory.buffer, constPtr, consts.length).set(consts);
+    new BigUint64Array(x.memory.buffer, namePtr, names.length).set(names);
+    new Int32Array(x.memory.buffer, infoPtr, unit.nameInfo.length).set(unit.nameInfo);
+    let errPc = -1;
+    try {
+      errPc = this.check(() =>
+        x.runCode(pid, codePtr, unit.code.length, constPtr, namePtr, infoPtr, unit.stackSize, unit.nlocals),
+      );
+    } catch (e) {
+      if (!(e instanceof SimError)) throw e;
+      errPc = -2;
+      if (e.code === "DEAD") throw e;
+    } finally {
+      x.hostFree(codePtr, codeBytes);
+      x.hostFree(constPtr, Math.max(8, consts.length * 8));
+      x.hostFree(namePtr, Math.max(8, names.length * 8));
+      x.hostFree(infoPtr, Math.max(4, unit.nameInfo.length * 4));
+    }
+    if (errPc !== -1) {
+      const info = new BigInt64Array(x.memory.buffer, x.excInfoPtr(), 4);
+      const [kind, a1, a2, a3] = Array.from(info, Number);
+      const pos = unit.positions[Math.max(0, errPc)] ?? { line: 1, column: 1 };
+      const alive = this.machine.isAlive(pid);
+      if (alive) this.release(pid, consts, names);
+      throw new CowsimError(this.describe(kind, a1, a2, a3, unit), pos);
+    }
+    this.release(pid, consts, names);
+  }
+
+  private release(pid: number, consts: bigint[], names: bigint[]): void {
+    for (const o of [...consts, ...names].reverse()) this.check(() => this.x.releaseObject(pid, o));
+  }
+
+  private checkVersionSupport(unit: CodeUnit): void {
+    if (this.version < GC_FREEZE_SINCE) {
+      for (const n of ["freeze", "unfreeze", "get_freeze_count"]) {
+        if (unit.names.includes(n)) {
+          const i = unit.names.indexOf(n);
+          unit.nameInfo[3 * i + 1] = -1; // AttributeError at run time, as the real module has no such function
+        }
+      }
+    }
+  }
+
+  private makeConst(pid: number, c: ConstSpec, intern = false): bigint {
+    const x = this.x;
+    switch (c.kind) {
+      case "none": return this.check(() => x.makeConst(pid, 0, 0n, 0, 0, 0));
+      case "bool": return this.check(() => x.makeConst(pid, c.value ? 1 : 2, 0n, 0, 0, 0));
+      case "int": return this.check(() => x.makeConst(pid, 3, c.value, 0, 0, 0));
+      case "float": return this.check(() => x.makeConst(pid, 4, 0n, c.value, 0, 0));
+      case "str":
+      case "bytes": {
+        const bytes = c.kind === "str" ? new TextEncoder().encode(c.value) : c.value;
+        const n = Math.max(1, bytes.length);
+        const ptr = this.check(() => x.hostAlloc(n));
+        new Uint8Array(x.memory.buffer, ptr, bytes.length).set(bytes);
+        const kind = c.kind === "bytes" ? 6 : intern ? 7 : 5;
+        const o = this.check(() => x.makeConst(pid, kind, 0n, 0, ptr, bytes.length));
+        x.hostFree(ptr, n);
+        return o;
+      }
+      case "tuple": {
+        const items = c.items.map((i) => this.makeConst(pid, i));
+        const ptr = this.check(() => x.hostAlloc(Math.max(8, items.length * 8)));
+        new BigUint64Array(x.memory.buffer, ptr, items.length).set(items);
+        const o = this.check(() => x.makeConstTuple(pid, ptr, items.length));
+        x.hostFree(ptr, Math.max(8, items.length * 8));
+        return o;
+      }
+    }
+  }
+
+  private describe(kind: number, a1: number, a2: number, a3: number, unit: CodeUnit): string {
+    const tn = (t: number) => TYPE_NAMES[t] ?? "object";
+    const name = (i: number) => (i >= 0 ? unit.names[i] : unit.localNames[-1 - i]) ?? "?";
+    switch (kind) {
+      case 1: return `NameError: name '${name(a1)}' is not defined`;
+      case 2:
+        if (a1 === 7) return `TypeError: ${BUILTIN_NAMES[a2] ?? BUILTIN_NAMES[a2 - 200] ?? "call"}() got wrong arguments`;
+        if (a1 === 1) return `TypeError: unsupported operand type(s): '${tn(a2)}'${a3 ? ` and '${tn(a3)}'` : ""}`;
+        if (a1 === 6) return `TypeError: '${tn(a2)}' object is not callable`;
+        return `TypeError: '${tn(a2)}' ${MESSAGES[a1] ?? "object"}${a3 ? ` (with '${tn(a3)}')` : ""}`;
+      case 3: return `IndexError: ${tn(a1)} index out of range`;
+      case 4: return `KeyError: a ${tn(a2)} key that is not in the dict`;
+      case 5: return a1 === 2 ? "ZeroDivisionError: division by zero" : a1 === 1 ? "ZeroDivisionError: integer modulo by zero" : "ZeroDivisionError: integer division or modulo by zero";
+      case 6: return a1 === 11 ? `ValueError: expected ${a2} values to unpack, got ${a3}` : a1 === 100 ? "ValueError: range() arg 3 must not be zero" : `ValueError: ${MESSAGES[a1] ?? "bad value"}`;
+      case 7: return "MemoryError: the simulated machine ran out of memory (the process was killed)";
+      case 8: return `OverflowError: ${MESSAGES[a1] ?? "overflow"}`;
+      case 9:
+        if (a1 >= 1000) return `not modelled by cowsim yet: ${BUILTIN_NAMES[a1 - 1000] ?? "builtin"}()${a2 ? ` on '${tn(a2)}'` : ""}`;
+        return `not modelled by cowsim yet: ${MESSAGES[a1] ?? "this operation"}${a2 ? ` ('${tn(a2)}')` : ""}`;
+      case 10: return "the simulated process was killed (segmentation fault)";
+      case 11:
+        if (a2 === 26) return `AttributeError: module has no attribute '${name(a1)}'`;
+        return `AttributeError: '${tn(a2)}' object has no attribute '${name(a1)}'`;
+      default: return `error ${kind}`;
+    }
+  }
+}
+
+export { BINOP_SYMBOLS };

@@ -1,0 +1,94 @@
+/**
+ * Runs a scenario on the simulated machine and reports what /proc would say.
+ *
+ * One Machine per scenario; each scenario process is a simulated process
+ * running the mini-CPython of the scenario's version. fork forks the
+ * simulated process (its heap, namespace and interpreter state are in its
+ * simulated memory, so the child gets them as fork gives them).
+ */
+import { Machine, SimError, type SmapsRollup } from "../machine.js";
+import type { Variant } from "../wasm.js";
+import type { Scenario } from "../scenario.js";
+import type { RunReport, ProcessMeasure } from "../report.js";
+import { CowsimError } from "../errors.js";
+import { Interpreter } from "./interpreter.js";
+
+export interface SimOptions {
+  /** The compiled module (Node: loadModule(variant)). */
+  module: WebAssembly.Module;
+  variant?: Variant;
+  /** Simulated RAM in bytes. */
+  ramBytes?: number;
+  /** Called after each step (for a progress bar). */
+  onStep?: (done: number, total: number) => void;
+}
+
+export async function simulate(scenario: Scenario, opts: SimOptions): Promise<RunReport> {
+  const where = { ...(scenario.file ? { file: scenario.file } : {}) };
+  let machine: Machine;
+  try {
+    machine = await Machine.create({
+      python: scenario.python,
+      pageSize: scenario.pageSize,
+      module: opts.module,
+      variant: opts.variant,
+      ramBytes: opts.ramBytes,
+    });
+  } catch (e) {
+    if (e instanceof SimError) throw new CowsimError(e.message, where);
+    throw e;
+  }
+  const interp = new Interpreter(machine);
+  const pids = new Map<string, number>();
+  /** Scenario process number (main = 1, then fork order) for deterministic reports. */
+  const numbers = new Map<string, number>();
+  pids.set("main", interp.startProcess());
+  numbers.set("main", 1);
+  const report: RunReport = { name: scenario.name, python: scenario.python, pageSize: scenario.pageSize, snapshots: [] };
+  const total = scenario.steps.length;
+  for (const step of scenario.steps) {
+    const at = { ...where, step: step.index };
+    try {
+      switch (step.kind) {
+        case "run":
+          interp.run(pids.get(step.process)!, step.code);
+          break;
+        case "fork": {
+          const child = machine.fork(pids.get(step.parent)!);
+          pids.set(step.child, child);
+          numbers.set(step.child, numbers.size + 1);
+          break;
+        }
+        case "exit":
+          machine.exit(pids.get(step.process)!);
+          pids.delete(step.process);
+          break;
+        case "snapshot": {
+          const processes: ProcessMeasure[] = [];
+          for (const [name, pid] of pids) {
+            if (!machine.isAlive(pid)) continue;
+            processes.push(measure(name, numbers.get(name)!, machine.smapsRollup(pid)));
+          }
+          report.snapshots.push({ label: step.label, processes });
+          break;
+        }
+      }
+    } catch (e) {
+      if (e instanceof CowsimError) throw e.at(at);
+      if (e instanceof SimError) throw new CowsimError(e.message, at);
+      throw e;
+    }
+    opts.onStep?.(step.index, total);
+  }
+  return report;
+}
+
+function measure(name: string, pid: number, r: SmapsRollup): ProcessMeasure {
+  return {
+    name, pid,
+    rssKiB: r.rssKiB, pssKiB: r.pssKiB,
+    sharedCleanKiB: r.sharedCleanKiB, sharedDirtyKiB: r.sharedDirtyKiB,
+    privateCleanKiB: r.privateCleanKiB, privateDirtyKiB: r.privateDirtyKiB,
+    ussKiB: r.ussKiB, minflt: r.minflt, majflt: r.majflt,
+  };
+}
