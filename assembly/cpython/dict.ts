@@ -174,24 +174,33 @@ export function dictLen(d: u64): i64 {
 let lastSlot: u64 = 0;
 function lookup(k: u64, key: u64, h: i64): i64 {
   if (k == 0) return DKIX_EMPTY;
-  let mask = dkSize(k) - 1;
+  // The keys object's geometry, read once.
+  let size = dkSize(k);
+  let mask = size - 1;
+  let w = ixsize(size);
+  let base = k + keysHeader();
+  let unicode = isUnicodeKeys(k);
+  let es: u64 = unicode ? 16 : 24;
+  let entries = base + w * size;
   let i = <u64>h & mask;
   let perturb = <u64>h;
-  let entries = dkEntries(k);
-  let es = entrySize(k);
   let guard: u64 = 0;
   while (true) {
     if (DEBUG) assert(guard++ <= (mask + 1) * 8, "dict lookup does not terminate");
-    let ix = getIndex(k, i);
+    let ix: i64;
+    if (w == 1) ix = <i64><i8>ld8(base + i);
+    else if (w == 2) ix = <i64><i16>ld16(base + (i << 1));
+    else if (w == 4) ix = <i64><i32>ld32(base + (i << 2));
+    else ix = <i64>ld64(base + (i << 3));
     if (ix == DKIX_EMPTY) {
       lastSlot = i;
       return DKIX_EMPTY;
     }
     if (ix >= 0) {
       let e = entries + <u64>ix * es;
-      let ek = entryKey(k, e);
+      let ek = unicode ? ld64(e) : ld64(e + 8);
       if (ek == key) { lastSlot = i; return ix; }
-      let eh = es == 16 ? hashOf(ek) : <i64>ld64(e);
+      let eh = unicode ? hashOf(ek) : <i64>ld64(e);
       if (eh == h && equalObjects(ek, key)) { lastSlot = i; return ix; }
     }
     perturb >>= PERTURB_SHIFT;

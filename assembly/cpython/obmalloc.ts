@@ -37,7 +37,7 @@
  * n free pools (3.8+), which makes re-sorting O(1).
  */
 import { DEBUG, Err, raise } from "../config";
-import { ld32, st32, ld64, st64, copyRange, isBacked, curPid } from "../kernel/memory";
+import { ld32, st32, ld64, st64, copyRange, isBacked, curPid, wr } from "../kernel/memory";
 import * as sys from "../kernel/syscalls";
 import { OBMALLOC_STATE, ARENA_MAP_ROOT } from "./image";
 import { libcMalloc, libcFree, libcRealloc, libcCalloc, libcOwns } from "./libc";
@@ -283,35 +283,42 @@ export function pyObjectMalloc(nbytes: u64): u64 {
   return p;
 }
 
-/** pymalloc_alloc: 1 <= nbytes <= SMALL_REQUEST_THRESHOLD. */
+/**
+ * pymalloc_alloc: 1 <= nbytes <= SMALL_REQUEST_THRESHOLD. The pool header's
+ * fields share one page, so it is translated once (a write access: ref.count
+ * and freeblock are written) and used as raw linear memory.
+ */
 // @ts-ignore: decorator
 @inline function pymallocAlloc(nbytes: u32): u64 {
   let size = (nbytes - 1) >> ALIGNMENT_SHIFT;
   let pool = ld64(G_USEDPOOLS + (<u64>size << 4));
   if (pool != ld64(pool + P_NEXTPOOL)) {
     // There is a used pool for this size class: take its first free block.
-    st32(pool + P_COUNT, ld32(pool + P_COUNT) + 1);
-    let bp = ld64(pool + P_FREEBLOCK);
+    let h = wr(pool);
+    store<u32>(h + <usize>P_COUNT, load<u32>(h + <usize>P_COUNT) + 1);
+    let bp = load<u64>(h + <usize>P_FREEBLOCK);
     if (DEBUG) assert(bp != 0);
     let next = ld64(bp);
-    st64(pool + P_FREEBLOCK, next);
-    if (next == 0) poolExtend(pool, size);
+    store<u64>(h + <usize>P_FREEBLOCK, next);
+    if (next == 0) {
+      // pymalloc_pool_extend: carve the next never-used block, or unlink a full pool.
+      let nextoffset = load<u32>(h + <usize>P_NEXTOFFSET);
+      if (nextoffset <= load<u32>(h + <usize>P_MAXNEXTOFFSET)) {
+        let fb = pool + <u64>nextoffset;
+        store<u64>(h + <usize>P_FREEBLOCK, fb);
+        store<u32>(h + <usize>P_NEXTOFFSET, nextoffset + INDEX2SIZE(size));
+        st64(fb, 0); // *(block **)(pool->freeblock) = NULL
+      } else {
+        unlinkFullPool(pool);
+      }
+    }
     return bp;
   }
   return allocateFromNewPool(size);
 }
 
-/** pymalloc_pool_extend: carve the next never-used block, or unlink a full pool. */
-function poolExtend(pool: u64, size: u32): void {
-  let nextoffset = ld32(pool + P_NEXTOFFSET);
-  if (nextoffset <= ld32(pool + P_MAXNEXTOFFSET)) {
-    let fb = pool + <u64>nextoffset;
-    st64(pool + P_FREEBLOCK, fb);
-    st32(pool + P_NEXTOFFSET, nextoffset + INDEX2SIZE(size));
-    st64(fb, 0); // *(block **)(pool->freeblock) = NULL
-    return;
-  }
-  // Pool is full: unlink from usedpools.
+/** A pool with no free block left leaves its usedpools ring. */
+function unlinkFullPool(pool: u64): void {
   let next = ld64(pool + P_NEXTPOOL);
   let prev = ld64(pool + P_PREVPOOL);
   st64(next + P_PREVPOOL, prev);

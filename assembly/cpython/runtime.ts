@@ -19,7 +19,7 @@
  * _gc_prev} from 3.8.
  */
 import { DEBUG, Err, raise } from "../config";
-import { ld32, st32, ld64, st64, fillRange } from "../kernel/memory";
+import { ld32, st32, ld64, st64, fillRange, wr } from "../kernel/memory";
 import { LIBPYTHON_DATA } from "./image";
 import { pyObjectMalloc, pyObjectFree, pyObjectRealloc } from "./obmalloc";
 import { libcMalloc, libcFree, libcRealloc } from "./libc";
@@ -217,7 +217,9 @@ export function memFree(p: u64): void {
     if (r + 1 == 0) return;
     st32(o, r + 1);
   } else {
-    st64(o, ld64(o) + 1);
+    // One write access: the read-modify-write of `ob_refcnt++`.
+    let p = wr(o);
+    store<u64>(p, load<u64>(p) + 1);
   }
 }
 
@@ -225,8 +227,9 @@ export function memFree(p: u64): void {
 // @ts-ignore: decorator
 @inline export function DECREF(o: u64): void {
   if (param(P.IMMORTAL) != 0 && <i32>ld32(o) < 0) return;
-  let r = ld64(o) - 1;
-  st64(o, r);
+  let p = wr(o);
+  let r = load<u64>(p) - 1;
+  store<u64>(p, r);
   if (r == 0) deallocHook(o);
 }
 

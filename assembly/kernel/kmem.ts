@@ -46,9 +46,10 @@ export function bumpAlloc(size: usize): usize {
   }
   if (end > bumpEnd) {
     let pages = <i32>((end - bumpEnd + WASM_PAGE - 1) / WASM_PAGE);
-    // Grow by at least 1/8 of what we have, to keep the number of grow calls small.
+    // Grow by at least what we have (doubling), to keep grow calls rare: pages the
+    // host never touches cost address space, not resident memory.
     let have = memory.size();
-    let want = max(pages, have >> 3);
+    let want = max(pages, have);
     if (memory.grow(want) < 0) {
       if (memory.grow(pages) < 0) {
         raise(Err.HOST_MEMORY, <u64>size);
