@@ -19,7 +19,7 @@ import * as kmem from "./kernel/kmem";
 import { LIBPYTHON_DATA, LIBPYTHON_DATA_SIZE, LIBC_DATA, LIBC_DATA_SIZE } from "./cpython/image";
 import { framesInit, framesUsed, framesReserved, PAGE_SHIFT } from "./kernel/frames";
 import { kmemBytesUsed } from "./kernel/kmem";
-import { isAlive } from "./kernel/mm";
+import { isAlive, mmOf, vmaAt, pidCount } from "./kernel/mm";
 import { switchTo, ld64, st64, ld8, st8, fillRange } from "./kernel/memory";
 import * as sys from "./kernel/syscalls";
 import * as check from "./kernel/check";
@@ -402,4 +402,32 @@ export function objectRefcnt(pid: u32, o: u64): i64 {
   if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
   switchTo(pid);
   return <i64>ld64(o);
+}
+
+/** pid's VMAs as u64 triples (start, end, flags) at the returned address; count in mapsCount(). */
+let mapsN: u32 = 0;
+let mapsBuf: usize = 0;
+let mapsCap: u32 = 0;
+export function maps(pid: u32): usize {
+  clearError();
+  mapsN = 0;
+  if (pid == 0 || pid >= pidCount()) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  let mm = mmOf(pid);
+  if (mapsCap < mm.nvma) {
+    if (mapsBuf != 0) kmem.kmemFree(mapsBuf, <usize>mapsCap * 24);
+    mapsCap = mm.nvma * 2 + 8;
+    mapsBuf = kmem.kmemAlloc(<usize>mapsCap * 24);
+  }
+  for (let i: u32 = 0; i < mm.nvma; i++) {
+    let v = vmaAt(mm, i);
+    store<u64>(mapsBuf + <usize>i * 24, v.start);
+    store<u64>(mapsBuf + <usize>i * 24 + 8, v.end);
+    store<u64>(mapsBuf + <usize>i * 24 + 16, <u64>v.flags);
+  }
+  mapsN = mm.nvma;
+  return mapsBuf;
+}
+
+export function mapsCount(): u32 {
+  return mapsN;
 }

@@ -108,6 +108,7 @@ export class Machine {
       r = f();
     } catch (e) {
       this.dead = e instanceof Error ? e.message : String(e);
+      if (process.env.COWSIM_TRAP_STACK && e instanceof Error) console.error(e.stack);
       throw new SimError("DEAD", `the simulated machine stopped: ${this.dead}`);
     }
     const code = this.x.lastError();
@@ -278,6 +279,19 @@ export class Machine {
     const kinds = ["", "mapcount differs from the PTEs mapping the frame", "writable private PTE on a shared frame",
       "PTE not present or frame out of range", "zero page mapped writable", "PTE outside every VMA"];
     return `${n} violation(s); first: ${kinds[first >>> 28] ?? "?"} (frame ${first & 0xfffffff})`;
+  }
+
+  /** The process's mappings (/proc/PID/maps): start, end, and whether shared / the brk heap. */
+  maps(pid: number): { start: bigint; end: bigint; shared: boolean; heap: boolean }[] {
+    const ptr = this.call(() => this.x.maps(pid));
+    const n = this.x.mapsCount();
+    const w = new BigUint64Array(this.x.memory.buffer, ptr, n * 3);
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const f = Number(w[3 * i + 2]);
+      out.push({ start: w[3 * i], end: w[3 * i + 1], shared: (f & 1) !== 0, heap: (f & 2) !== 0 });
+    }
+    return out;
   }
 
   /** Frames in use (simulated RAM in pages) and linear memory the instance holds, in bytes. */

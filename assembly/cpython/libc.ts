@@ -184,34 +184,47 @@ function fromTop(nb: u64): u64 {
       let mem = mmapChunk(nb);
       if (mem != 0) return mem;
     }
-    // sysmalloc: extend the heap (contiguous brk).
-    let size = nb + DEFAULT_TOP_PAD + MINSIZE;
-    if (top != 0) size -= topSize;
-    size = pageUp(size);
-    let mm = sys.mmOfPid(curPid);
-    let oldBrk = mm.brk;
-    let newBrk = sys.brk(curPid, oldBrk + size);
-    if (newBrk != oldBrk + size) {
+    if (!growTop(nb)) {
       // brk refused: glibc falls back to mmap as a non-contiguous region; the model reports no memory.
       let mem = mmapChunk(nb);
       if (mem == 0) raise(Err.OOM, nb);
       return mem;
     }
-    if (top == 0) {
-      top = oldBrk;
-      st64(S_HEAP_START, oldBrk);
-      topSize = size;
-    } else {
-      topSize += size;
-    }
-    st64(S_SYSTEM_MEM, ld64(S_SYSTEM_MEM) + size);
-    st64(top + 8, topSize | PREV_INUSE);
+    top = ld64(S_TOP);
+    topSize = chunksize(top);
   }
   let rem = top + nb;
   st64(top + 8, nb | PREV_INUSE);
   st64(rem + 8, (topSize - nb) | PREV_INUSE);
   st64(S_TOP, rem);
   return top + 16;
+}
+
+/**
+ * sysmalloc's brk path: make the top chunk hold nb + MINSIZE, growing the
+ * heap by nb + top_pad + MINSIZE - top, rounded up to a page.
+ */
+function growTop(nb: u64): bool {
+  let top = ld64(S_TOP);
+  let topSize: u64 = top != 0 ? chunksize(top) : 0;
+  let size = nb + DEFAULT_TOP_PAD + MINSIZE;
+  if (top != 0) size -= topSize;
+  size = pageUp(size);
+  let mm = sys.mmOfPid(curPid);
+  let oldBrk = mm.brk;
+  let newBrk = sys.brk(curPid, oldBrk + size);
+  if (newBrk != oldBrk + size) return false;
+  if (top == 0) {
+    top = oldBrk;
+    st64(S_HEAP_START, oldBrk);
+    st64(S_TOP, top);
+    topSize = size;
+  } else {
+    topSize += size;
+  }
+  st64(S_SYSTEM_MEM, ld64(S_SYSTEM_MEM) + size);
+  st64(top + 8, topSize | PREV_INUSE);
+  return true;
 }
 
 /** Best fit from the list of free large chunks (singly linked through fd), split if worth it. */
@@ -361,13 +374,26 @@ export function libcRealloc(mem: u64, n: u64): u64 {
   let top = ld64(S_TOP);
   if (next == top) {
     let topSize = chunksize(top);
-    if (size + topSize >= nb + MINSIZE) {
-      st64(c + 8, nb | (head & PREV_INUSE));
-      let rem = c + nb;
-      st64(rem + 8, (size + topSize - nb) | PREV_INUSE);
-      st64(S_TOP, rem);
-      return mem;
+    if (size + topSize < nb + MINSIZE) {
+      // _int_realloc's "allocate, copy, free" finds the new chunk right at the old top, after sysmalloc
+      // grew the heap: "Avoid copy if newp is next chunk after oldp" — the chunk grows in place.
+      if (nb - size >= ld64(S_MMAP_THRESHOLD)) {
+        // sysmalloc would map the request instead: a real move.
+        let fresh = libcMalloc(n);
+        if (fresh == 0) return 0;
+        copyRange(fresh, mem, size - SIZE_SZ);
+        libcFree(mem);
+        return fresh;
+      }
+      if (!growTop(nb - size)) return 0;
+      top = ld64(S_TOP);
+      topSize = chunksize(top);
     }
+    st64(c + 8, nb | (head & PREV_INUSE));
+    let rem = c + nb;
+    st64(rem + 8, (size + topSize - nb) | PREV_INUSE);
+    st64(S_TOP, rem);
+    return mem;
   }
   let fresh = libcMalloc(n);
   if (fresh == 0) return 0;

@@ -20,6 +20,7 @@ import { DEBUG, Err, raise } from "../config";
 import { kmemAlloc, kmemFree } from "../kernel/kmem";
 import { ld8, st8, ld16, st16, ld32, st32, ld64, st64, copyIn } from "../kernel/memory";
 import { P, param, PY2, T, typeOf, initVarObject, objMalloc, objFree, INCREF, DECREF, RT_INTERNED, staticRefcnt } from "./runtime";
+import { dictDel } from "./dict";
 
 // @ts-ignore: decorator
 @inline function asciiHeader(): u64 { return <u64>param(P.STR_ASCII_HEADER); }
@@ -172,7 +173,17 @@ export function strEqualsUtf8(o: u64, src: usize, n: usize): bool {
   return true;
 }
 
+/**
+ * unicode_dealloc / string_dealloc: an interned (mortal) string leaves the
+ * interned dict first — its refcount is set to 3 for the dict's key and value
+ * references and the caller's, PyDict_DelItem drops two.
+ */
 export function strDealloc(o: u64): void {
+  if (typeOf(o) == T.STR && (ld32(o + 32) & 3) == 1) {
+    st64(o, 3);
+    dictDel(ld64(RT_INTERNED), o);
+    if (DEBUG) assert(ld64(o) == 1);
+  }
   objFree(o);
 }
 

@@ -203,7 +203,7 @@ export class Interpreter {
       case 9:
         if (a1 >= 1000) return `not modelled by cowsim yet: ${BUILTIN_NAMES[a1 - 1000] ?? "builtin"}()${a2 ? ` on '${tn(a2)}'` : ""}`;
         return `not modelled by cowsim yet: ${MESSAGES[a1] ?? "this operation"}${a2 ? ` ('${tn(a2)}')` : ""}`;
-      case 10: return "the simulated process was killed (segmentation fault)";
+      case 10: return a1 === 1 ? `the simulated process was killed by SIGSEGV: access to unmapped address 0x${a2.toString(16)}` : `the simulated process was killed (kernel error ${a1})`;
       case 11:
         if (a2 === 26) return `AttributeError: module has no attribute '${name(a1)}'`;
         return `AttributeError: '${tn(a2)}' object has no attribute '${name(a1)}'`;
