@@ -28,11 +28,21 @@ export interface SnapshotReport {
   processes: ProcessMeasure[];
 }
 
+/** Something a step ended with that is a result, not an error: a simulated MemoryError or a killed process. */
+export interface RunEvent {
+  /** 1-based step index. */
+  step: number;
+  process: string;
+  result: string;
+}
+
 export interface RunReport {
   name: string;
   python: string;
   pageSize: number;
   snapshots: SnapshotReport[];
+  /** Present when a step ended in a simulated MemoryError or the process was killed. */
+  events?: RunEvent[];
 }
 
 const kib = z.number().int().nonnegative();
@@ -54,6 +64,7 @@ export const runReportSchema = z.object({
   python: z.string(),
   pageSize: z.number().int().positive(),
   snapshots: z.array(z.object({ label: z.string(), processes: z.array(processMeasureSchema) })),
+  events: z.array(z.object({ step: z.number().int().positive(), process: z.string(), result: z.string() })).optional(),
 });
 
 /** Group digits by thousands with "," (locale-independent, so output is deterministic). */
@@ -133,6 +144,10 @@ export function formatReport(doc: RunReport): string {
     if (rows.length === 0) out.push("  (no live process)");
     else out.push(...table(header, rows, 1).map((l) => "  " + l));
     for (const p of snap.processes) last.set(p.name, p);
+  }
+  if (doc.events?.length) {
+    out.push("");
+    for (const e of doc.events) out.push(`step ${e.step} (${e.process}): ${e.result}`);
   }
   return out.join("\n") + "\n";
 }

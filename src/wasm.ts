@@ -17,7 +17,7 @@ export type Exports = Awaited<ReturnType<typeof instantiateRelease>>;
 export async function instantiateModule(module: WebAssembly.Module, variant: Variant): Promise<Exports> {
   const inst = variant === "debug" ? instantiateDebug : instantiateRelease;
   let memory: WebAssembly.Memory | undefined;
-  const env = {
+  const host = {
     /** repr(float) for the evaluator: writes ASCII at dst, returns its length. */
     formatFloat(v: number, dst: number, cap: number): number {
       const text = pyFloatRepr(v);
@@ -26,7 +26,7 @@ export async function instantiateModule(module: WebAssembly.Module, variant: Var
       return bytes.length;
     },
   };
-  const x = (await inst(module, { env } as never)) as Exports;
+  const x = (await inst(module, { host, env: {} } as never)) as Exports;
   memory = x.memory;
   return x;
 }

@@ -36,7 +36,7 @@
  *
  * State (in simulated memory at LIBC_DATA, like main_arena and mp_):
  */
-import { DEBUG, Err, raise } from "../config";
+import { DEBUG, Err, raise, failed } from "../config";
 import { ld64, st64, copyRange, fillRange, isBacked } from "../kernel/memory";
 import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT } from "../kernel/frames";
 import { curPid } from "../kernel/memory";

@@ -36,7 +36,7 @@
  * arenas can drain and be unmapped; nfp2lasta[n] is the rightmost arena with
  * n free pools (3.8+), which makes re-sorting O(1).
  */
-import { DEBUG, Err, raise } from "../config";
+import { DEBUG, Err, raise, failed } from "../config";
 import { ld32, st32, ld64, st64, copyRange, isBacked, curPid, wr } from "../kernel/memory";
 import * as sys from "../kernel/syscalls";
 import { OBMALLOC_STATE, ARENA_MAP_ROOT } from "./image";
@@ -297,7 +297,7 @@ export function pyObjectMalloc(nbytes: u64): u64 {
     let h = wr(pool);
     store<u32>(h + <usize>P_COUNT, load<u32>(h + <usize>P_COUNT) + 1);
     let bp = load<u64>(h + <usize>P_FREEBLOCK);
-    if (DEBUG) assert(bp != 0);
+    if (DEBUG && !failed()) assert(bp != 0);
     let next = ld64(bp);
     store<u64>(h + <usize>P_FREEBLOCK, next);
     if (next == 0) {
@@ -334,14 +334,14 @@ function allocateFromNewPool(size: u32): u64 {
     st64(ua + A_NEXTARENA, 0);
     st64(ua + A_PREVARENA, 0);
     let nfp = ld32(ua + A_NFREEPOOLS);
-    if (DEBUG) assert(ld64(G_NFP2LASTA + (<u64>nfp << 3)) == 0);
+    if (DEBUG && !failed()) assert(ld64(G_NFP2LASTA + (<u64>nfp << 3)) == 0);
     st64(G_NFP2LASTA + (<u64>nfp << 3), ua);
   }
   let nfp = ld32(ua + A_NFREEPOOLS);
-  if (DEBUG) assert(nfp > 0);
+  if (DEBUG && !failed()) assert(nfp > 0);
   if (ld64(G_NFP2LASTA + (<u64>nfp << 3)) == ua) st64(G_NFP2LASTA + (<u64>nfp << 3), 0);
   if (nfp > 1) {
-    if (DEBUG) assert(ld64(G_NFP2LASTA + (<u64>(nfp - 1) << 3)) == 0);
+    if (DEBUG && !failed()) assert(ld64(G_NFP2LASTA + (<u64>(nfp - 1) << 3)) == 0);
     st64(G_NFP2LASTA + (<u64>(nfp - 1) << 3), ua);
   }
 
@@ -354,7 +354,7 @@ function allocateFromNewPool(size: u32): u64 {
   } else {
     // Carve a new pool off the arena.
     pool = ld64(ua + A_POOL_ADDRESS);
-    if (DEBUG) assert(pool <= ld64(ua + A_ADDRESS) + ARENA_SIZE - POOL_SIZE);
+    if (DEBUG && !failed()) assert(pool <= ld64(ua + A_ADDRESS) + ARENA_SIZE - POOL_SIZE);
     st32(pool + P_ARENAINDEX, <u32>((ua - ld64(G_ARENAS)) / ARENA_OBJECT_SIZE));
     st32(pool + P_SZIDX, DUMMY_SIZE_IDX);
     st64(ua + A_POOL_ADDRESS, pool + POOL_SIZE);
@@ -372,7 +372,7 @@ function allocateFromNewPool(size: u32): u64 {
   if (ld32(pool + P_SZIDX) == size) {
     // This pool last held blocks of this size class: header and free list are ready.
     let bp = ld64(pool + P_FREEBLOCK);
-    if (DEBUG) assert(bp != 0);
+    if (DEBUG && !failed()) assert(bp != 0);
     st64(pool + P_FREEBLOCK, ld64(bp));
     return bp;
   }
@@ -475,7 +475,7 @@ export function pyObjectFree(p: u64): void {
 }
 
 function pymallocFree(p: u64, pool: u64): void {
-  if (DEBUG) assert(ld32(pool + P_COUNT) > 0);
+  if (DEBUG && !failed()) assert(ld32(pool + P_COUNT) > 0);
   let lastfree = ld64(pool + P_FREEBLOCK);
   st64(p, lastfree);
   st64(pool + P_FREEBLOCK, p);
@@ -551,7 +551,7 @@ function insertToFreepool(pool: u64): void {
   if (ld64(G_NFP2LASTA + (<u64>nf << 3)) == 0) st64(G_NFP2LASTA + (<u64>nf << 3), ao);
   if (ao == lastnf) return; // Case 4: still in order.
   // Case 3: slide the arena right, to just after lastnf.
-  if (DEBUG) assert(aoNext != 0 && lastnf != 0);
+  if (DEBUG && !failed()) assert(aoNext != 0 && lastnf != 0);
   let aoPrev = ld64(ao + A_PREVARENA);
   if (aoPrev != 0) st64(aoPrev + A_NEXTARENA, aoNext);
   else st64(G_USABLE_ARENAS, aoNext);

@@ -4,7 +4,7 @@
  * its linear memory beyond the static data belongs to kmem, so nothing here
  * may allocate a managed object.
  *
- * Float repr is asked of the host (`env.formatFloat`): the shortest text that
+ * Float repr is asked of the host (`host.formatFloat`): the shortest text that
  * reads back, which JavaScript's Number#toString computes like Python's repr.
  */
 import { kmemAlloc, kmemFree } from "../kernel/kmem";
@@ -14,7 +14,7 @@ let cap: usize = 0;
 export let textLen: usize = 0;
 
 // @ts-ignore: decorator
-@external("env", "formatFloat")
+@external("host", "formatFloat")
 declare function hostFormatFloat(v: f64, dst: usize, cap: usize): i32;
 
 export function textReset(): void {

@@ -50,9 +50,23 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Ru
     const at = { ...where, step: step.index };
     try {
       switch (step.kind) {
-        case "run":
-          interp.run(pids.get(step.process)!, step.code);
+        case "run": {
+          const pid = pids.get(step.process)!;
+          if (!machine.isAlive(pid)) {
+            throw new CowsimError(`process "${step.process}" was killed at an earlier step and cannot run`, at);
+          }
+          try {
+            interp.run(pid, step.code);
+          } catch (e) {
+            // A simulated MemoryError or a killed process is a result to report, not a failure of cowsim.
+            if (e instanceof CowsimError && isSimulatedOutcome(e.what)) {
+              (report.events ??= []).push({ step: step.index, process: step.process, result: e.what });
+              break;
+            }
+            throw e;
+          }
           break;
+        }
         case "fork": {
           const child = machine.fork(pids.get(step.parent)!);
           pids.set(step.child, child);
@@ -81,6 +95,10 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Ru
     opts.onStep?.(step.index, total);
   }
   return report;
+}
+
+function isSimulatedOutcome(what: string): boolean {
+  return what.startsWith("MemoryError") || what.startsWith("the simulated process was killed");
 }
 
 function measure(name: string, pid: number, r: SmapsRollup): ProcessMeasure {

@@ -1,0 +1,143 @@
+/**
+ * The mini-CPython against the real runs measured on this machine
+ * (test/fixtures/real/<scenario>.<version>.json, made by src/real/measure.ts; each file records its command),
+ * and its handling of bad input and simulated crashes.
+ */
+import { describe, it, expect } from "vitest";
+import { readFileSync, existsSync } from "node:fs";
+import { simulate } from "../src/sim/run.js";
+import { parseScenario, loadScenario } from "../src/scenario.js";
+import { loadModule } from "../src/node/load.js";
+import type { RunReport } from "../src/report.js";
+import { CowsimError } from "../src/errors.js";
+
+const module = loadModule("debug");
+const run = (text: string, ramBytes?: number) =>
+  simulate(parseScenario(text, "test.yaml"), { module, variant: "debug", ramBytes });
+
+/** The last forked child's change between the first and last snapshot it appears in. */
+function childDelta(r: RunReport): { pd: number; flt: number } {
+  const name = r.snapshots[0].processes.filter((p) => p.name !== "main").pop()!.name;
+  const seen = r.snapshots.map((s) => s.processes.find((p) => p.name === name)).filter((p) => p !== undefined);
+  const a = seen[0]!, b = seen[seen.length - 1]!;
+  return { pd: b.privateDirtyKiB - a.privateDirtyKiB, flt: b.minflt - a.minflt };
+}
+
+function realDelta(scenario: string, version: string): { pd: number; flt: number } | null {
+  const f = new URL(`./fixtures/real/${scenario}.${version}.json`, import.meta.url);
+  if (!existsSync(f)) return null;
+  const fx = JSON.parse(readFileSync(f, "utf8"));
+  const ds = fx.runs.map((r: { report: RunReport }) => childDelta(r.report));
+  // The median run.
+  ds.sort((a: { pd: number }, b: { pd: number }) => a.pd - b.pd);
+  return ds[Math.floor(ds.length / 2)];
+}
+
+const within = (sim: number, real: number, floor: number) => Math.abs(sim - real) <= Math.max(0.03 * Math.abs(real), floor);
+
+describe("the seed experiment and list scenarios against real runs (3%)", () => {
+  const cases: [string, string[]][] = [
+    ["seed-1m", ["2.7", "3.6", "3.8", "3.10", "3.11", "3.12", "3.13"]],
+    ["list-str", ["3.11", "3.12", "2.7"]],
+    ["list-float", ["3.11", "3.12", "2.7"]],
+    ["list-tuple", ["3.11", "3.12", "2.7"]],
+    ["list-bytes", ["3.11", "3.12"]],
+    ["seed-1m-27", ["2.7"]],
+  ];
+  for (const [name, versions] of cases) {
+    for (const v of versions) {
+      it(`${name} on ${v}`, async () => {
+        const real = realDelta(name, v);
+        expect(real, `fixture test/fixtures/real/${name}.${v}.json`).not.toBeNull();
+        const sc = loadScenario(`scenarios/${name}.yaml`);
+        const r = await simulate({ ...sc, python: v as never }, { module, variant: "debug" });
+        const sim = childDelta(r);
+        expect(within(sim.pd, real!.pd, 0), `Private_Dirty: simulated ${sim.pd} KiB, real ${real!.pd} KiB`).toBe(true);
+        expect(within(sim.flt, real!.flt, 0), `minflt: simulated ${sim.flt}, real ${real!.flt}`).toBe(true);
+      });
+    }
+  }
+});
+
+describe("evaluation", () => {
+  it("computes what Python computes", async () => {
+    const r = await run(`python: "3.11"
+steps:
+  - run: |
+      a = [x * 2 for x in range(10) if x % 3]
+      b = {k: v for k, v in [(1, 'a'), (2, 'b')]}
+      c = sum(a) + len(b) + max(a) - min(a)
+      s = '%d-%s' % (c, 'x') + str(1.5) + 'ab' * 2
+      t = (1, 2, 3)[1:] + (4,)
+      d = sorted([3, 1, 2])
+      e = 7 // 2 + 7 % 3 + 2 ** 10
+      f = 1 if c > 10 and not None else 0
+      i = 0
+      while i < 5:
+          i += 1
+      L = list(range(5))
+      del L[1:3]
+      L[0] = 9
+      ok = (a == [2, 4, 8, 10, 14, 16] and c == 70 and s == '70-x1.5abab' and t == (2, 3, 4) and d == [1, 2, 3]
+            and e == 1028 and f == 1 and i == 5 and L == [9, 3, 4])
+      if not ok:
+          undefined_name
+`);
+    expect(r.snapshots).toEqual([]);
+  });
+
+  it("a process keeps its own namespace after fork", async () => {
+    const r = await run(`python: "3.12"
+steps:
+  - run: "x = 1"
+  - fork: child
+  - run: "x = 2"
+    in: child
+  - run: "y = x"
+  - run: "if y != 1: undefined_name"
+  - run: "if x != 2: undefined_name"
+    in: child
+`);
+    expect(r.snapshots).toEqual([]);
+  });
+});
+
+describe("bad input is one line with the step, line and column", () => {
+  const expectError = async (code: string, re: RegExp) => {
+    const text = `python: "3.11"\nsteps:\n  - run: "x = 1"\n  - run: ${JSON.stringify(code)}\n`;
+    let err: unknown;
+    try { await run(text); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(CowsimError);
+    expect((err as CowsimError).exitCode).toBe(2);
+    expect((err as Error).message).not.toContain("\n");
+    expect((err as Error).message).toMatch(re);
+  };
+  it("a NameError", () => expectError("y = 1\nz = undefined_thing", /test\.yaml: step 2: line 2, column 5: NameError: name 'undefined_thing' is not defined/));
+  it("a TypeError", () => expectError("y = 1 + 'a'", /step 2: line 1, column 5: TypeError: unsupported operand/));
+  it("a syntax error", () => expectError("y = (1,", /step 2: line 1, column \d+: SyntaxError/));
+  it("a construct outside the subset", () => expectError("def f(): pass", /step 2: line 1, column 1: unsupported construct: 'def' statement/));
+  it("an index out of range", () => expectError("L = [1]\nL[5]", /step 2: line 2, column 1: IndexError/));
+  it("an int beyond 64 bits", () => expectError("x = 2 ** 70", /OverflowError/));
+});
+
+describe("simulated crashes are results", () => {
+  it("running out of simulated RAM is a MemoryError reported in the run, not a failure", async () => {
+    const r = await run(`python: "3.11"
+steps:
+  - run: "L = list(range(1000000))"
+  - snapshot: end
+`, 16 * 1024 * 1024);
+    expect(r.events?.[0]).toMatchObject({ step: 1, process: "main" });
+    expect(r.events?.[0].result).toMatch(/^MemoryError/);
+    expect(r.snapshots[0].processes).toEqual([]);
+  });
+});
+
+describe("determinism", () => {
+  it("the same scenario gives byte-identical JSON", async () => {
+    const text = readFileSync("validation/dict-items.yaml", "utf8");
+    const a = JSON.stringify(await run(text));
+    const b = JSON.stringify(await run(text));
+    expect(a).toBe(b);
+  });
+});
