@@ -13,17 +13,25 @@ import {
 } from "./runtime";
 import { newInt, intValue, isInt, newFloat, floatValue } from "./numbers";
 import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listItem, listSetItem, listItems, listAppend,
-  listAppendSteal, listResize, listPreallocate, listAllocated, listPop } from "./sequence";
+  listAppendSteal, listResize, listPreallocate, listAllocated, listPop, listDelSlice } from "./sequence";
 import { newDict, dictGet, dictSet, dictLen } from "./dict";
 import { newRange, newDictIter, iterNext, ITER_DONE, rangeLen } from "./iter";
 import { getIter, objLen, lessThan, strOf, binaryOp, Msg } from "./ops";
 import { Exc, setExc, builtinId } from "./interp";
 import { newStrFromUtf8, strLen, strChar, newBytesZeroed } from "./str";
 import { textReset, textChar, textPtr, textLen } from "./text";
+import { newSet, setAdd, setDiscard, isAnySet } from "./set";
+import { newEnumerate, newZip, zipList27, newListRevIter } from "./iter";
+import { newByteArray, newArray, arrayAppend, newRawArray, itemSize } from "./array";
+import { getsizeof } from "./sizes";
+import { newBoundMethod } from "./funcs";
+import { listInsert, listReverse } from "./sequence";
+import { dictDel } from "./dict";
+import { equalObjects } from "./compare";
 
 export const enum B {
   RANGE = 0, LIST, TUPLE, DICT, SET, STR, INT, FLOAT, BYTES, BYTEARRAY, LEN, SUM, MIN, MAX, SORTED, REVERSED,
-  ENUMERATE, ZIP, ISINSTANCE, ID, BOOL, XRANGE,
+  ENUMERATE, ZIP, ISINSTANCE, ID, BOOL, XRANGE, FROZENSET,
   GC_DISABLE = 32, GC_ENABLE, GC_ISENABLED, GC_COLLECT, GC_FREEZE, GC_UNFREEZE, GC_GET_FREEZE_COUNT, GC_SET_THRESHOLD,
   GC_GET_THRESHOLD, GC_GET_COUNT,
   SYS_GETREFCOUNT = 48, SYS_GETSIZEOF,
@@ -69,7 +77,7 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
   let nkw: i32 = kwnames != 0 ? <i32>tupleSize(kwnames) : 0;
   let npos = argc - nkw;
   let id = builtinId(fn);
-  if (nkw > 0 && id != B.SORTED && id != B.ENUMERATE && id != B.SUM) return badArgs(id);
+  if (nkw > 0 && id != B.SORTED && id != B.ENUMERATE && id != B.SUM && id != B.SHARED_ARRAY) return badArgs(id);
   switch (id) {
     case B.RANGE:
     case B.XRANGE: {
@@ -123,6 +131,69 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
     case B.BYTES: {
       if (npos == 1 && isInt(arg(args, 0))) return newBytesZeroed(intValue(arg(args, 0)));
       return unsupported(id, npos > 0 ? typeOf(arg(args, 0)) : 0);
+    }
+    case B.SET:
+    case B.FROZENSET: {
+      if (npos > 1) return badArgs(id);
+      let s = newSet(id == B.FROZENSET);
+      if (s == 0 || npos == 0) return s;
+      if (!setUpdate(s, arg(args, 0))) { DECREF(s); return 0; }
+      return s;
+    }
+    case B.ENUMERATE: {
+      if (npos != 1 || nkw > 0) return npos == 1 ? unsupported(id, 0) : badArgs(id);
+      return newEnumerate(arg(args, 0), 0);
+    }
+    case B.ZIP: {
+      if (PY2()) return zipList27(args, npos);
+      return newZip(args, npos);
+    }
+    case B.REVERSED: {
+      if (npos != 1) return badArgs(id);
+      let seq = arg(args, 0);
+      if (typeOf(seq) != T.LIST) return unsupported(id, typeOf(seq));
+      // reversed_new: _PyObject_LookupSpecial(seq, "__reversed__") makes a bound method, called, then released.
+      let m = newBoundMethod(seq);
+      if (m == 0) return 0;
+      let r = newListRevIter(seq);
+      DECREF(m);
+      return r;
+    }
+    case B.BYTEARRAY: {
+      if (npos == 0) return newByteArray(0, 0);
+      let a = arg(args, 0);
+      if (npos == 1 && isInt(a)) return newByteArray(intValue(a), 0);
+      if (npos == 1 && typeOf(a) == (PY2() ? T.STR : T.BYTES)) return newByteArray(<i64>ld64(a + 16), a);
+      return unsupported(id, typeOf(a));
+    }
+    case B.ARRAY_ARRAY: return arrayArray(args, npos);
+    case B.RAW_ARRAY:
+    case B.SHARED_ARRAY: {
+      if (npos != 2) return badArgs(id);
+      if (id == B.SHARED_ARRAY) {
+        // Array(..., lock=False) is the raw ctypes array; with a lock it is a SynchronizedArray (Python code).
+        let lockFalse = nkw == 1 && arg(args, 2) == Py_False;
+        if (!lockFalse) return unsupported(id, 0);
+      }
+      let tc = arg(args, 0), n = arg(args, 1);
+      if (typeOf(tc) != T.STR || strLen(tc) != 1 || !isInt(n)) return unsupported(id, typeOf(n));
+      let code = <i32>strChar(tc, 0);
+      if (itemSize(code) == 0) return badArgs(id);
+      return newRawArray(code, intValue(n));
+    }
+    case B.SYS_GETSIZEOF: {
+      if (npos != 1) return badArgs(id);
+      let o = arg(args, 0);
+      let size = getsizeof(o);
+      if (size < 0) return unsupported(id, typeOf(o));
+      // _PyObject_LookupSpecial(o, "__sizeof__"): a bound method, called, released.
+      let m = newBoundMethod(o);
+      if (m == 0) return 0;
+      let inner = newInt(size - <i64>(size >= 0 ? gcPart(o) : 0));
+      DECREF(m);
+      if (inner == 0) return 0;
+      DECREF(inner);
+      return newInt(size);
     }
     case B.LEN: {
       if (npos != 1) return badArgs(id);
@@ -193,8 +264,81 @@ function typeForBuiltin(id: i32): i32 {
     case B.BYTES: return PY2() ? T.STR : T.BYTES;
     case B.BOOL: return T.BOOL;
     case B.RANGE: return T.RANGE;
+    case B.FROZENSET: return T.FROZENSET;
+    case B.BYTEARRAY: return T.BYTEARRAY;
   }
   return -1;
+}
+
+/** The GC head part of getsizeof (the __sizeof__ int is the rest). */
+function gcPart(o: u64): i64 {
+  let t = typeOf(o);
+  if (t == T.INT || t == T.BOOL || t == T.LONG2 || t == T.FLOAT || t == T.STR || t == T.BYTES || t == T.NONE ||
+      t == T.BYTEARRAY || t == T.RANGE || t == T.RANGEITER || (t == T.ARRAY && VERSION() < 310)) return 0;
+  return <i64>param(P.GC_HEAD);
+}
+
+/** set_update_internal: another set is merged, anything else iterated (set_add_key per item). */
+export function setUpdate(s: u64, src: u64): bool {
+  let it = getIter(src);
+  if (it == 0) return false;
+  while (true) {
+    let v = iterNext(it);
+    if (v == ITER_DONE) break;
+    let ok = setAdd(s, v);
+    DECREF(v);
+    if (!ok) { DECREF(it); return false; }
+  }
+  DECREF(it);
+  return !failed();
+}
+
+/**
+ * array.array(typecode, initializer): a list or tuple gives an array of that
+ * length filled item by item; any other iterable (3.x range) an empty array
+ * extended by ins1/array_resize per item.
+ */
+function arrayArray(args: usize, npos: i32): u64 {
+  if (npos < 1 || npos > 2) return badArgs(B.ARRAY_ARRAY);
+  let tc = arg(args, 0);
+  if (typeOf(tc) != T.STR || strLen(tc) != 1) return badArgs(B.ARRAY_ARRAY);
+  let code = <i32>strChar(tc, 0);
+  if (itemSize(code) == 0) return unsupported(B.ARRAY_ARRAY, 0);
+  if (npos == 1) return newArray(code, 0);
+  let init = arg(args, 1);
+  let t = typeOf(init);
+  if (t == T.LIST || t == T.TUPLE) {
+    let n: i64 = t == T.LIST ? listSize(init) : tupleSize(init);
+    let a = newArray(code, n);
+    if (a == 0) return 0;
+    for (let i: i64 = 0; i < n; i++) {
+      let v = t == T.LIST ? listItem(init, i) : tupleItem(init, i);
+      INCREF(v);
+      let ok = arraySetItemRaw(a, i, v);
+      DECREF(v);
+      if (!ok) { DECREF(a); return 0; }
+    }
+    return a;
+  }
+  if (t == T.STR || t == T.BYTES || t == T.BYTEARRAY || t == T.ARRAY) return unsupported(B.ARRAY_ARRAY, t);
+  let it = getIter(init);
+  if (it == 0) return 0;
+  let a = newArray(code, 0);
+  if (a == 0) return 0;
+  while (true) {
+    let v = iterNext(it);
+    if (v == ITER_DONE) break;
+    let ok = arrayAppend(a, v);
+    DECREF(v);
+    if (!ok) { DECREF(it); DECREF(a); return 0; }
+  }
+  DECREF(it);
+  return a;
+}
+
+import { arraySetItem } from "./array";
+function arraySetItemRaw(a: u64, i: i64, v: u64): bool {
+  return arraySetItem(a, i, v);
 }
 
 import { truthy } from "./ops";
@@ -386,9 +530,90 @@ export function callMethod(self: u64, method: i32, nameIndex: i32, args: usize, 
         return none();
       }
       case M.SORT: sortList(self); return none();
+      case M.INSERT: {
+        if (argc != 2 || !isInt(arg(args, 0))) return badArgs(200 + method);
+        if (!listInsert(self, intValue(arg(args, 0)), arg(args, 1))) return 0;
+        return none();
+      }
+      case M.REVERSE: listReverse(self); return none();
+      case M.INDEX:
+      case M.COUNT:
+      case M.REMOVE: {
+        if (argc != 1) return badArgs(200 + method);
+        let x = arg(args, 0);
+        let n: i64 = 0;
+        for (let i: i64 = 0; i < listSize(self); i++) {
+          let v = listItem(self, i);
+          // list_index/list_count/list_remove: PyObject_RichCompare(item, x, Py_EQ) holds a reference to item.
+          INCREF(v);
+          let eq = v == x || equalObjects(v, x);
+          DECREF(v);
+          if (!eq) continue;
+          if (method == M.INDEX) return newInt(i);
+          if (method == M.REMOVE) {
+            let l = listDelSliceOk(self, i);
+            return l ? none() : 0;
+          }
+          n++;
+        }
+        if (method == M.COUNT) return newInt(n);
+        setExc(Exc.VALUE, Msg.NOT_IN_LIST, 0, 0);
+        return 0;
+      }
     }
+  } else if (t == T.SET) {
+    switch (method) {
+      case M.ADD: {
+        if (argc != 1) return badArgs(200 + method);
+        return setAdd(self, arg(args, 0)) ? none() : 0;
+      }
+      case M.DISCARD: {
+        if (argc != 1) return badArgs(200 + method);
+        setDiscard(self, arg(args, 0));
+        return failed() ? 0 : none();
+      }
+    }
+  } else if (t == T.STR && method == M.JOIN) {
+    if (argc != 1) return badArgs(200 + method);
+    return strJoin(self, arg(args, 0));
   } else if (t == T.DICT) {
     switch (method) {
+      case M.POP:
+      case M.DICT_POP: {
+        if (argc < 1 || argc > 2) return badArgs(200 + method);
+        let v = dictGet(self, arg(args, 0));
+        if (v == 0) {
+          if (argc == 2) { INCREF(arg(args, 1)); return arg(args, 1); }
+          setExc(Exc.KEY, 0, typeOf(arg(args, 0)), 0);
+          return 0;
+        }
+        INCREF(v);
+        dictDel(self, arg(args, 0));
+        return v;
+      }
+      case M.SETDEFAULT: {
+        if (argc < 1 || argc > 2) return badArgs(200 + method);
+        let v = dictGet(self, arg(args, 0));
+        if (v == 0) {
+          v = argc == 2 ? arg(args, 1) : Py_None;
+          if (!dictSet(self, arg(args, 0), v)) return 0;
+        }
+        INCREF(v);
+        return v;
+      }
+      case M.UPDATE: {
+        if (argc != 1 || typeOf(arg(args, 0)) != T.DICT) return badArgs(200 + method);
+        let it = newDictIter(arg(args, 0), T.DICTITEMITER);
+        if (it == 0) return 0;
+        while (true) {
+          let kv = iterNext(it);
+          if (kv == ITER_DONE) break;
+          dictSet(self, tupleItem(kv, 0), tupleItem(kv, 1));
+          DECREF(kv);
+        }
+        DECREF(it);
+        return failed() ? 0 : none();
+      }
       case M.GET: {
         if (argc < 1 || argc > 2) return badArgs(200 + method);
         let v = dictGet(self, arg(args, 0));
@@ -440,4 +665,27 @@ function dictList(d: u64, method: i32): u64 {
   }
   DECREF(it);
   return l;
+}
+
+function listDelSliceOk(l: u64, i: i64): bool {
+  return listDelSlice(l, i, i + 1);
+}
+
+/** str.join(iterable of str): PySequence_Fast (the list itself, or a list made from the iterable), one result str. */
+function strJoin(sep: u64, src: u64): u64 {
+  let seq = typeOf(src) == T.LIST || typeOf(src) == T.TUPLE ? src : listFromIterable(src);
+  if (seq == 0) return 0;
+  if (seq == src) INCREF(seq);
+  let t = typeOf(seq);
+  let n: i64 = t == T.LIST ? listSize(seq) : tupleSize(seq);
+  textReset();
+  for (let i: i64 = 0; i < n; i++) {
+    let v = t == T.LIST ? listItem(seq, i) : tupleItem(seq, i);
+    if (typeOf(v) != T.STR) { DECREF(seq); setExc(Exc.TYPE, Msg.BAD_ARGS, 248, 0); return 0; }
+    if (i > 0) { let m = strLen(sep); for (let j: i64 = 0; j < m; j++) textChar(strChar(sep, j)); }
+    let m = strLen(v);
+    for (let j: i64 = 0; j < m; j++) textChar(strChar(v, j));
+  }
+  DECREF(seq);
+  return newStrFromUtf8(textPtr(), textLen);
 }

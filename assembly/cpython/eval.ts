@@ -27,6 +27,11 @@ import { binaryOp, compareOp, truthy, getItem, setItem, delItem, getIter, Msg } 
 import { Exc, setExc, excKind, excPending, builtinObj, moduleObj, moduleId, builtinId } from "./interp";
 import { callObject, callMethod } from "./builtins";
 import { initObject, gcMalloc, gcTrack } from "./runtime";
+import { newSet, setAdd } from "./set";
+import {
+  newBoundMethod, boundMethodSelf, newComprehensionFunction, comprehensionHasFrame, newFrame, releaseFrame,
+  freeZombieFrame,
+} from "./funcs";
 
 export const enum Op {
   NOP = 0,
@@ -75,11 +80,40 @@ export const enum Op {
   POP_ITER = 43, // end of a loop left with break: drop the iterator
   LOAD_BUILTIN = 44, // unused
   DUP_TOP_TWO = 45,
+  COMP_ENTER = 46,
+  COMP_CALL = 47, // arg: frame extras
+  COMP_EXIT = 48, // arg: comprehension id
+}
+
+/** Comprehension calls in progress: (function, frame) pairs; zombie frames per comprehension id of the step. */
+const compStack = memory.data(64 * 16);
+let compDepth: i32 = 0;
+const MAX_COMPS: i32 = 1024;
+const zombies = memory.data(1024 * 8);
+let zombieMax: i32 = 0;
+
+function releaseComprehensions(): void {
+  while (compDepth > 0) {
+    compDepth--;
+    let f = load<u64>(compStack + (<usize>compDepth << 4));
+    let fr = load<u64>(compStack + (<usize>compDepth << 4) + 8);
+    if (fr != 0) freeZombieFrame(releaseFrame(fr, true));
+    if (f != 0) DECREF(f);
+  }
+  for (let i = 0; i < zombieMax; i++) {
+    let z = load<u64>(zombies + (<usize>i << 3));
+    if (z != 0) freeZombieFrame(z);
+    store<u64>(zombies + (<usize>i << 3), 0);
+  }
+  zombieMax = 0;
 }
 
 /** Marks a method-call tag on the value stack (never an object address). */
 // @ts-ignore: decorator
 @inline const METHOD_TAG: u64 = <u64>1 << 63;
+/** With METHOD_TAG: the callee slot holds a bound method object (2.7/3.6), not self. */
+// @ts-ignore: decorator
+@inline const BOUND_TAG: u64 = <u64>1 << 62;
 
 /** A module's function attribute (a new reference), or 0 with AttributeError. nameInfo[3i+1] = module << 8 | builtin. */
 function moduleAttr(m: u64, nameInfo: usize, nameIndex: i32): u64 {
@@ -88,7 +122,7 @@ function moduleAttr(m: u64, nameInfo: usize, nameIndex: i32): u64 {
     setExc(Exc.ATTRIBUTE, nameIndex, T.MODULE, moduleId(m));
     return 0;
   }
-  let f = builtinObj(attr & 0xff);
+  let f = (attr & 0x80) != 0 ? moduleObj(attr & 0x7f) : builtinObj(attr & 0xff); // a submodule, or a function
   INCREF(f);
   return f;
 }
@@ -254,6 +288,67 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
         push(stack, sp++, d);
         break;
       }
+      case Op.BUILD_SET: {
+        // BUILD_SET: PySet_New(NULL), then PySet_Add of each item and its stack reference dropped
+        // (3.x from the first item; 2.7 pops from the last).
+        let st = newSet(false);
+        if (st == 0) break;
+        let base = sp - arg;
+        for (let k = 0; k < arg; k++) {
+          let i = PY2() ? arg - 1 - k : k;
+          let v = peek(stack, base + i);
+          if (!excPending()) setAdd(st, v);
+        }
+        for (let i = 0; i < arg; i++) DECREF(pop(stack, --sp));
+        push(stack, sp++, st);
+        break;
+      }
+      case Op.SET_ADD: {
+        let v = pop(stack, --sp);
+        let st = peek(stack, sp - arg);
+        setAdd(st, v);
+        DECREF(v);
+        break;
+      }
+      case Op.COMP_ENTER: {
+        let f = newComprehensionFunction();
+        if (f == 0) break;
+        if (compDepth >= 64) { DECREF(f); setExc(Exc.UNSUPPORTED, Msg.NOT_IMPLEMENTED, 0, 0); break; }
+        store<u64>(compStack + (<usize>compDepth << 4), f);
+        store<u64>(compStack + (<usize>compDepth << 4) + 8, 0);
+        compDepth++;
+        break;
+      }
+      case Op.COMP_CALL: {
+        if (!comprehensionHasFrame() || compDepth == 0) break;
+        let id = arg & 0xfff;
+        let extras = arg >> 12;
+        let z: u64 = 0;
+        if (id < MAX_COMPS) {
+          z = load<u64>(zombies + (<usize>id << 3));
+          store<u64>(zombies + (<usize>id << 3), 0);
+        }
+        let fr = newFrame(z, extras);
+        if (fr == 0) break;
+        store<u64>(compStack + (<usize>(compDepth - 1) << 4) + 8, fr);
+        break;
+      }
+      case Op.COMP_EXIT: {
+        if (compDepth == 0) break;
+        compDepth--;
+        let f = load<u64>(compStack + (<usize>compDepth << 4));
+        let fr = load<u64>(compStack + (<usize>compDepth << 4) + 8);
+        if (fr != 0) {
+          let keep = arg < MAX_COMPS && load<u64>(zombies + (<usize>arg << 3)) == 0;
+          let z = releaseFrame(fr, keep);
+          if (keep) {
+            store<u64>(zombies + (<usize>arg << 3), z);
+            if (arg + 1 > zombieMax) zombieMax = arg + 1;
+          }
+        }
+        DECREF(f);
+        break;
+      }
       case Op.LIST_APPEND: {
         let v = pop(stack, --sp);
         let l = peek(stack, sp - arg);
@@ -372,6 +467,14 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
           if (f == 0) break;
           push(stack, sp++, 0);
           push(stack, sp++, f);
+        } else if (VERSION() < 307) {
+          // 2.7/3.6 LOAD_ATTR: the method descriptor's __get__ makes a bound builtin method (free list of 256).
+          let m = load<i32>(nameInfo + (<usize>(3 * arg + 2) << 2));
+          let bm = newBoundMethod(self);
+          DECREF(self);
+          if (bm == 0) break;
+          push(stack, sp++, METHOD_TAG | BOUND_TAG | (<u64>arg << 8) | <u64>m);
+          push(stack, sp++, bm);
         } else {
           let m = load<i32>(nameInfo + (<usize>(3 * arg + 2) << 2));
           push(stack, sp++, METHOD_TAG | (<u64>arg << 8) | <u64>m);
@@ -386,6 +489,7 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
         let tag = peek(stack, base - 2);
         let r: u64;
         if (tag == 0) r = callObject(callee, stack + (<usize>base << 3), argc, 0);
+        else if ((tag & BOUND_TAG) != 0) r = callMethod(boundMethodSelf(callee), <i32>(tag & 0xff), <i32>((tag >> 8) & 0xffffff), stack + (<usize>base << 3), argc);
         else r = callMethod(callee, <i32>(tag & 0xff), <i32>((tag >> 8) & 0xffffff), stack + (<usize>base << 3), argc);
         for (let i = 0; i < argc; i++) DECREF(pop(stack, --sp));
         DECREF(pop(stack, --sp));
@@ -476,6 +580,10 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
       if (v != 0 && (v & METHOD_TAG) == 0) DECREF(v); // tags and function markers are not objects
     }
     for (let i = 0; i < nlocals; i++) XDECREF(load<u64>(locals + (<usize>i << 3)));
+    releaseComprehensions();
+  } else {
+    compDepth = 0;
+    zombieMax = 0;
   }
   kmemFree(stack, <usize>(stackCap + 4) << 3);
   kmemFree(locals, <usize>(nlocals + 1) << 3);

@@ -19,11 +19,15 @@ import { Err, raise } from "../config";
 import { ld64, st64 } from "../kernel/memory";
 import {
   P, param, PY2, VERSION, T, typeOf, initObject, objMalloc, objFree, INCREF, DECREF, XDECREF,
-  gcMalloc, gcFree, gcTrack, gcUntrack, REFCNT,
+  gcMalloc, gcFree, gcTrack, gcUntrack, REFCNT, Py_None, gcIsTracked,
 } from "./runtime";
 import { newInt, intValue } from "./numbers";
 import { newList, listSize, listItem, listSetItem, tupleSize, tupleItem, newTuple, tupleSetItem } from "./sequence";
 import { dictEntryAt, dictEntryKey, dictEntryValue, dictLen } from "./dict";
+import { setIterNext } from "./set";
+import { arrayIterNext } from "./array";
+import { getIter } from "./ops";
+import { listDelSlice, listAppend } from "./sequence";
 
 // --- range ----------------------------------------------------------------------------------------
 
@@ -223,6 +227,223 @@ export function iterNext(it: u64): u64 {
     DECREF(d);
     return ITER_DONE;
   }
+  if (t == T.SETITER) return setIterNext(it);
+  if (t == T.ARRAYITER) return arrayIterNext(it);
+  if (t == T.ENUMERATE) return enumNext(it);
+  if (t == T.ZIP) return zipNext(it);
+  if (t == T.REVERSED) return listRevNext(it);
   raise(Err.INVALID, <u64>t);
+  return ITER_DONE;
+}
+
+// --- enumerate, zip, reversed (Objects/enumobject.c, Python/bltinmodule.c, Objects/listobject.c) -----
+
+/**
+ * enum_new: tp_alloc (PyType_GenericAlloc: zeroed, tracked at once), then
+ * the inner iterator and en_result = PyTuple_Pack(2, None, None).
+ * enumobject: @16 en_index @24 en_sit @32 en_result @40 en_longindex
+ * (3.11+: @48 `one`, a borrowed reference to the int 1): 48 bytes, 56 in 3.11+.
+ */
+export function newEnumerate(seq: u64, start: i64): u64 {
+  let size: u64 = VERSION() >= 311 ? 56 : 48;
+  let en = gcMalloc(size);
+  if (en == 0) return 0;
+  for (let k: u64 = 16; k < size; k += 8) st64(en + k, 0);
+  initObject(en, T.ENUMERATE);
+  gcTrack(en);
+  st64(en + 16, <u64>start);
+  let sit = getIter(seq);
+  if (sit == 0) { DECREF(en); return 0; }
+  st64(en + 24, sit);
+  let r = newTuple(2);
+  if (r == 0) return 0;
+  INCREF(Py_None);
+  tupleSetItem(r, 0, Py_None);
+  INCREF(Py_None);
+  tupleSetItem(r, 1, Py_None);
+  st64(en + 32, r);
+  return en;
+}
+
+export function enumDealloc(en: u64): void {
+  gcUntrack(en);
+  XDECREF(ld64(en + 24));
+  XDECREF(ld64(en + 32));
+  XDECREF(ld64(en + 40));
+  gcFree(en);
+}
+
+/**
+ * enum_next: the inner iterator's item, the index as an int; the result
+ * tuple is reused while only the enumerate object holds it (2.7/3.6: the old
+ * items are released before the new ones are stored; 3.7+: after; 3.8+
+ * re-tracks the tuple if the collector untracked it).
+ */
+function enumNext(en: u64): u64 {
+  let sit = ld64(en + 24);
+  let item = iterNext(sit);
+  if (item == ITER_DONE) return ITER_DONE;
+  let index = <i64>ld64(en + 16);
+  let ix = newInt(index);
+  if (ix == 0) { DECREF(item); return 0; }
+  st64(en + 16, <u64>(index + 1));
+  let result = ld64(en + 32);
+  if (REFCNT(result) == 1) {
+    INCREF(result);
+    if (VERSION() < 307) {
+      DECREF(tupleItem(result, 0));
+      DECREF(tupleItem(result, 1));
+      tupleSetItem(result, 0, ix);
+      tupleSetItem(result, 1, item);
+    } else {
+      let oldIndex = tupleItem(result, 0), oldItem = tupleItem(result, 1);
+      tupleSetItem(result, 0, ix);
+      tupleSetItem(result, 1, item);
+      DECREF(oldIndex);
+      DECREF(oldItem);
+      if (VERSION() >= 308 && !gcIsTracked(result)) gcTrack(result);
+    }
+    return result;
+  }
+  let r = newTuple(2);
+  if (r == 0) return 0;
+  tupleSetItem(r, 0, ix);
+  tupleSetItem(r, 1, item);
+  return r;
+}
+
+/**
+ * zip_new (3.x): a tuple of the iterators, a result tuple of Nones, then the
+ * zipobject (tp_alloc, tracked): @16 tuplesize @24 ittuple @32 result
+ * (3.10+ @40 strict): 40 bytes, 48 in 3.10+. Items are borrowed from args.
+ */
+export function newZip(args: usize, n: i32): u64 {
+  let ittuple = newTuple(n);
+  if (ittuple == 0) return 0;
+  for (let i = 0; i < n; i++) {
+    let it = getIter(load<u64>(args + (<usize>i << 3)));
+    if (it == 0) { DECREF(ittuple); return 0; }
+    tupleSetItem(ittuple, i, it);
+  }
+  let result = newTuple(n);
+  if (result == 0) return 0;
+  for (let i = 0; i < n; i++) { INCREF(Py_None); tupleSetItem(result, i, Py_None); }
+  let size: u64 = VERSION() >= 310 ? 48 : 40;
+  let z = gcMalloc(size);
+  if (z == 0) return 0;
+  for (let k: u64 = 16; k < size; k += 8) st64(z + k, 0);
+  initObject(z, T.ZIP);
+  gcTrack(z);
+  st64(z + 24, ittuple);
+  st64(z + 16, <u64>n);
+  st64(z + 32, result);
+  return z;
+}
+
+export function zipDealloc(z: u64): void {
+  gcUntrack(z);
+  XDECREF(ld64(z + 24));
+  XDECREF(ld64(z + 32));
+  gcFree(z);
+}
+
+/** zip_next: refills the result tuple in place while only the zip object holds it, else a new tuple. */
+function zipNext(z: u64): u64 {
+  let n = <i64>ld64(z + 16);
+  if (n == 0) return ITER_DONE;
+  let ittuple = ld64(z + 24);
+  let result = ld64(z + 32);
+  if (REFCNT(result) == 1) {
+    INCREF(result);
+    for (let i: i64 = 0; i < n; i++) {
+      let item = iterNext(tupleItem(ittuple, i));
+      if (item == ITER_DONE) { DECREF(result); return ITER_DONE; }
+      let old = tupleItem(result, i);
+      tupleSetItem(result, i, item);
+      DECREF(old);
+    }
+    if (VERSION() >= 308 && !gcIsTracked(result)) gcTrack(result);
+    return result;
+  }
+  let r = newTuple(n);
+  if (r == 0) return 0;
+  for (let i: i64 = 0; i < n; i++) {
+    let item = iterNext(tupleItem(ittuple, i));
+    if (item == ITER_DONE) { DECREF(r); return ITER_DONE; }
+    tupleSetItem(r, i, item);
+  }
+  return r;
+}
+
+/**
+ * 2.7 zip(): a list of tuples. PyList_New(shortest length hint), the
+ * iterators in a tuple, one new tuple per step (the last, incomplete one is
+ * freed), then the list is cut to the count made.
+ */
+export function zipList27(args: usize, n: i32): u64 {
+  if (n == 0) return newList(0);
+  let len: i64 = -1;
+  for (let i = 0; i < n; i++) {
+    let a = load<u64>(args + (<usize>i << 3));
+    let t = typeOf(a);
+    let h: i64 = t == T.LIST ? listSize(a) : t == T.TUPLE ? tupleSize(a) : -1;
+    if (h >= 0 && (len < 0 || h < len)) len = h;
+  }
+  if (len < 0) len = 10;
+  let ret = newList(len);
+  if (ret == 0) return 0;
+  let itlist = newTuple(n);
+  if (itlist == 0) return 0;
+  for (let i = 0; i < n; i++) {
+    let it = getIter(load<u64>(args + (<usize>i << 3)));
+    if (it == 0) { DECREF(itlist); DECREF(ret); return 0; }
+    tupleSetItem(itlist, i, it);
+  }
+  let i: i64 = 0;
+  let done = false;
+  while (!done) {
+    let next = newTuple(n);
+    if (next == 0) return 0;
+    for (let j = 0; j < n; j++) {
+      let item = iterNext(tupleItem(itlist, j));
+      if (item == ITER_DONE) { DECREF(next); done = true; break; }
+      tupleSetItem(next, j, item);
+    }
+    if (done) break;
+    if (i < len) listSetItem(ret, i, next);
+    else { listAppend(ret, next); DECREF(next); }
+    i++;
+  }
+  if (i < len) listDelSlice(ret, i, len);
+  DECREF(itlist);
+  return ret;
+}
+
+/** list.__reversed__: listreviterobject {it_index @16 = len - 1, it_seq @24} (32 bytes + GC head), tracked. */
+export function newListRevIter(l: u64): u64 {
+  let it = gcMalloc(32);
+  if (it == 0) return 0;
+  initObject(it, T.REVERSED);
+  st64(it + 16, <u64>(listSize(l) - 1));
+  INCREF(l);
+  st64(it + 24, l);
+  gcTrack(it);
+  return it;
+}
+
+/** listreviter_next: reads ob_item[index], index-- (a write to the iterator), incref. */
+function listRevNext(it: u64): u64 {
+  let seq = ld64(it + 24);
+  if (seq == 0) return ITER_DONE;
+  let index = <i64>ld64(it + 16);
+  if (index >= 0 && index < listSize(seq)) {
+    let item = listItem(seq, index);
+    st64(it + 16, <u64>(index - 1));
+    INCREF(item);
+    return item;
+  }
+  st64(it + 16, <u64>-1);
+  st64(it + 24, 0);
+  DECREF(seq);
   return ITER_DONE;
 }

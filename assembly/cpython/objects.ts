@@ -8,7 +8,10 @@ import { intDealloc, floatDealloc } from "./numbers";
 import { strDealloc } from "./str";
 import { tupleDealloc, listDealloc } from "./sequence";
 import { dictDealloc } from "./dict";
-import { rangeDealloc, seqIterDealloc, dictIterDealloc } from "./iter";
+import { rangeDealloc, seqIterDealloc, dictIterDealloc, enumDealloc, zipDealloc } from "./iter";
+import { setDealloc, setIterDealloc } from "./set";
+import { byteArrayDealloc, arrayDealloc, ctypesArrayDealloc, arrayIterDealloc } from "./array";
+import { boundMethodDealloc, functionDealloc } from "./funcs";
 
 export function dealloc(o: u64): void {
   switch (typeOf(o)) {
@@ -23,6 +26,17 @@ export function dealloc(o: u64): void {
     case T.LISTITER: case T.TUPLEITER: seqIterDealloc(o); break;
     case T.DICTKEYITER: case T.DICTVALUEITER: case T.DICTITEMITER: dictIterDealloc(o); break;
     case T.DICTKEYS: case T.DICTVALUES: case T.DICTITEMS: gcUntrack(o); DECREF(ld64(o + 16)); gcFree(o); break;
+    case T.SET: case T.FROZENSET: setDealloc(o); break;
+    case T.SETITER: setIterDealloc(o); break;
+    case T.ENUMERATE: enumDealloc(o); break;
+    case T.ZIP: zipDealloc(o); break;
+    case T.REVERSED: seqIterDealloc(o); break;
+    case T.BYTEARRAY: byteArrayDealloc(o); break;
+    case T.ARRAY: arrayDealloc(o); break;
+    case T.CTYPES_ARRAY: ctypesArrayDealloc(o); break;
+    case T.ARRAYITER: arrayIterDealloc(o); break;
+    case T.METHOD: boundMethodDealloc(o); break;
+    case T.FUNCTION: functionDealloc(o); break;
     // Static objects (None, bools, modules, builtins) never reach zero.
     default: raise(Err.INVALID, o);
   }

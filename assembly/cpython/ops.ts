@@ -16,6 +16,8 @@ import {
 import { newDict, dictGet, dictSet, dictDel, dictLen } from "./dict";
 import { newRangeIter, newSeqIter, newDictIter, rangeLen, rangeStart, rangeStep } from "./iter";
 import { equalObjects } from "./compare";
+import { newSetIter, setContains, setUsed, isAnySet } from "./set";
+import { arrayLen, arrayGetItem, arraySetItem, newArrayIter } from "./array";
 import { Exc, setExc } from "./interp";
 
 /** Binary operator ids (the compiler's numbering). */
@@ -259,6 +261,8 @@ export function truthy(o: u64): bool {
   if (t == T.STR || t == T.BYTES || t == T.LIST || t == T.TUPLE) return ld64(o + 16) != 0;
   if (t == T.DICT) return dictLen(o) != 0;
   if (t == T.RANGE) return rangeLen(o) != 0;
+  if (t == T.SET || t == T.FROZENSET) return setUsed(o) != 0;
+  if (t == T.BYTEARRAY || t == T.ARRAY || t == T.CTYPES_ARRAY) return arrayLen(o) != 0;
   return true;
 }
 
@@ -268,6 +272,8 @@ export function objLen(o: u64): i64 {
   if (t == T.DICT) return dictLen(o);
   if (t == T.DICTKEYS || t == T.DICTVALUES || t == T.DICTITEMS) return dictLen(ld64(o + 16));
   if (t == T.RANGE) return rangeLen(o);
+  if (t == T.SET || t == T.FROZENSET) return setUsed(o);
+  if (t == T.BYTEARRAY || t == T.ARRAY || t == T.CTYPES_ARRAY) return arrayLen(o);
   typeError(Msg.NO_LEN, o, 0);
   return -1;
 }
@@ -327,6 +333,7 @@ export function contains(container: u64, item: u64): i32 {
     return 0;
   }
   if (t == T.DICT) return dictGet(container, item) != 0 ? 1 : 0;
+  if (t == T.SET || t == T.FROZENSET) return setContains(container, item) ? 1 : 0;
   if (t == T.RANGE) {
     if (!isInt(item)) return 0;
     let v = intValue(item), start = rangeStart(container), step = rangeStep(container), n = rangeLen(container);
@@ -402,6 +409,12 @@ export function getItem(c: u64, key: u64): u64 {
     if (t == T.RANGE) return newInt(rangeStart(c) + i * rangeStep(c));
     return strSlice(c, i, 1, 1);
   }
+  if (t == T.BYTEARRAY || t == T.ARRAY || t == T.CTYPES_ARRAY) {
+    if (!isInt(key)) return typeError(Msg.INDICES_MUST_BE_INT, c, key);
+    let i = seqIndex(key, arrayLen(c));
+    if (i < 0) { setExc(Exc.INDEX, t, 0, 0); return 0; }
+    return arrayGetItem(c, i);
+  }
   return typeError(Msg.NOT_SUBSCRIPTABLE, c, 0);
 }
 
@@ -464,6 +477,12 @@ export function setItem(c: u64, key: u64, value: u64): bool {
     DECREF(old);
     return true;
   }
+  if (t == T.BYTEARRAY || t == T.ARRAY || t == T.CTYPES_ARRAY) {
+    if (!isInt(key)) { typeError(Msg.INDICES_MUST_BE_INT, c, key); return false; }
+    let i = seqIndex(key, arrayLen(c));
+    if (i < 0) { setExc(Exc.INDEX, t, 1, 0); return false; }
+    return arraySetItem(c, i, value);
+  }
   typeError(Msg.DOES_NOT_SUPPORT_ITEM_ASSIGNMENT, c, 0);
   return false;
 }
@@ -499,8 +518,10 @@ export function getIter(o: u64): u64 {
   if (t == T.DICT || t == T.DICTKEYS) return newDictIter(t == T.DICT ? o : ld64(o + 16), T.DICTKEYITER);
   if (t == T.DICTVALUES) return newDictIter(ld64(o + 16), T.DICTVALUEITER);
   if (t == T.DICTITEMS) return newDictIter(ld64(o + 16), T.DICTITEMITER);
+  if (t == T.SET || t == T.FROZENSET) return newSetIter(o);
+  if (t == T.BYTEARRAY || t == T.ARRAY || t == T.CTYPES_ARRAY) return newArrayIter(o);
   if (t == T.LISTITER || t == T.TUPLEITER || t == T.RANGEITER || t == T.DICTKEYITER || t == T.DICTVALUEITER ||
-      t == T.DICTITEMITER) {
+      t == T.DICTITEMITER || t == T.SETITER || t == T.ENUMERATE || t == T.ZIP || t == T.REVERSED || t == T.ARRAYITER) {
     INCREF(o);
     return o;
   }

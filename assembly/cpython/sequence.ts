@@ -267,3 +267,27 @@ export function listPop(l: u64, i: i64): u64 {
   listResize(l, n - 1);
   return v;
 }
+
+/** list.insert(where, v) (ins1): resize by one, move the tail up, store v (increfed). */
+export function listInsert(l: u64, where: i64, v: u64): bool {
+  let n = listSize(l);
+  if (!listResize(l, n + 1)) return false;
+  if (where < 0) { where += n; if (where < 0) where = 0; }
+  if (where > n) where = n;
+  let items = listItems(l);
+  for (let i = n; --i >= where; ) st64(items + (<u64>(i + 1) << 3), ld64(items + (<u64>i << 3)));
+  INCREF(v);
+  st64(items + (<u64>where << 3), v);
+  return true;
+}
+
+/** list.reverse (reverse_slice): swaps pointers in the item array; no refcount writes. */
+export function listReverse(l: u64): void {
+  let n = listSize(l);
+  let items = listItems(l);
+  for (let i: i64 = 0, j = n - 1; i < j; i++, j--) {
+    let a = ld64(items + (<u64>i << 3));
+    st64(items + (<u64>i << 3), ld64(items + (<u64>j << 3)));
+    st64(items + (<u64>j << 3), a);
+  }
+}

@@ -5,6 +5,7 @@
 export const BUILTINS: Record<string, number> = {
   range: 0, list: 1, tuple: 2, dict: 3, set: 4, str: 5, int: 6, float: 7, bytes: 8, bytearray: 9, len: 10, sum: 11,
   min: 12, max: 13, sorted: 14, reversed: 15, enumerate: 16, zip: 17, isinstance: 18, id: 19, bool: 20,
+  frozenset: 22,
 };
 /** 2.7 only. */
 export const BUILTINS_27: Record<string, number> = { xrange: 21 };
@@ -16,6 +17,12 @@ for (const [k, v] of Object.entries({ ...BUILTINS, ...BUILTINS_27 })) BUILTIN_NA
 export const MODULES: Record<string, number> = {
   gc: 0, sys: 1, array: 2, multiprocessing: 3, "multiprocessing.sharedctypes": 4,
 };
+
+/**
+ * Module attributes that are submodules (`multiprocessing.sharedctypes` after `import multiprocessing.sharedctypes`):
+ * name -> module << 8 | 0x80 | submodule id (the evaluator's LOAD_ATTR returns that module object).
+ */
+export const SUBMODULES: Record<string, number> = { sharedctypes: (3 << 8) | 0x80 | 4 };
 
 /** Module attributes that are functions: module -> name -> builtin id. */
 export const MODULE_FUNCTIONS: Record<string, Record<string, number>> = {

@@ -20,7 +20,7 @@
 import type * as A from "./ast.js";
 import { CowsimError } from "../errors.js";
 import { Op, BINOPS, CMPOPS } from "./bytecode.js";
-import { BUILTINS, BUILTINS_27, MODULES, MODULE_FUNCTIONS, METHODS } from "./builtins.js";
+import { BUILTINS, BUILTINS_27, MODULES, MODULE_FUNCTIONS, METHODS, SUBMODULES } from "./builtins.js";
 
 export type ConstSpec =
   | { kind: "none" }
@@ -71,6 +71,7 @@ export class Compiler {
   /** Comprehension variable scopes: name -> fast local index. */
   private scopes: Map<string, number>[] = [];
   private loops: LoopCtx[] = [];
+  private compCount = 0;
   private pos = { line: 1, column: 1 };
 
   constructor(private readonly version: number) {}
@@ -91,6 +92,7 @@ export class Compiler {
       for (const [mod, fns] of Object.entries(MODULE_FUNCTIONS)) {
         if (fns[n] !== undefined) { attr = (MODULES[mod] << 8) | fns[n]; break; }
       }
+      if (attr < 0 && SUBMODULES[n] !== undefined) attr = SUBMODULES[n];
       info[3 * i + 1] = attr;
       info[3 * i + 2] = METHODS[n] ?? 0;
     });
@@ -575,13 +577,19 @@ export class Compiler {
    */
   private comprehension(e: A.ListComp | A.SetComp | A.DictComp, kind: "list" | "set" | "dict"): void {
     this.at(e);
-    if (kind === "set") throw this.unsupported("a set comprehension (sets are not modelled yet)", e);
-    this.emit(kind === "list" ? Op.BUILD_LIST : Op.BUILD_MAP, 0);
-    const leakNames = this.version < 300 && kind === "list";
+    const buildOp = kind === "list" ? Op.BUILD_LIST : kind === "set" ? Op.BUILD_SET : Op.BUILD_MAP;
+    // 2.7 list comprehensions run inline in the enclosing code (BUILD_LIST first, loop names in the
+    // namespace). Everywhere else up to 3.11 a comprehension is a function: MAKE_FUNCTION, the first
+    // iterable and GET_ITER in the enclosing code, a call (a frame up to 3.10), BUILD_* inside it.
+    // 3.12+ inlines it (PEP 709): GET_ITER, then BUILD_*, no function and no frame.
+    const inline27 = this.version < 300 && kind === "list";
+    const isFunction = !inline27 && this.version < 312;
+    const id = this.compCount++;
+    if (inline27) this.emit(buildOp, 0);
+    else if (isFunction) this.emit(Op.COMP_ENTER, id);
     const scope = new Map<string, number>();
-    if (!leakNames) this.scopes.push(scope);
     const declare = (t: A.Expr) => {
-      if (leakNames) return;
+      if (inline27) return;
       if (t.kind === "Name") {
         if (!scope.has(t.id)) {
           scope.set(t.id, this.locals.length);
@@ -593,12 +601,22 @@ export class Compiler {
     const ends: Label[] = [];
     e.generators.forEach((g, depth) => {
       // The first iterable is evaluated in the enclosing scope.
-      if (depth === 0 && !leakNames) this.scopes.pop();
       this.expr(g.iter);
-      if (depth === 0 && !leakNames) this.scopes.push(scope);
+      if (depth === 0 && !inline27) this.scopes.push(scope);
       declare(g.target);
       this.at(e);
       this.emit(Op.GET_ITER);
+      if (depth === 0 && !inline27) {
+        if (isFunction) {
+          // Frame slots: co_nlocals (.0 and the loop names) + co_stacksize (estimated: the result, the
+          // iterators and a few operands).
+          const nvars = countNames(e.generators.map((x) => x.target));
+          const extras = Math.min(0xfff, 1 + nvars + 2 + e.generators.length + 3);
+          this.emit(Op.COMP_CALL, (id & 0xfff) | (extras << 12));
+        }
+        this.emit(buildOp, 0);
+        this.emit(Op.ROT_TWO);
+      }
       const top = new Label(), done = new Label();
       this.place(top);
       this.emitJump(Op.FOR_ITER, done);
@@ -615,13 +633,14 @@ export class Compiler {
     } else {
       this.expr((e as A.ListComp).elt);
       this.at(e);
-      this.emit(Op.LIST_APPEND, e.generators.length + 1);
+      this.emit(kind === "set" ? Op.SET_ADD : Op.LIST_APPEND, e.generators.length + 1);
     }
     for (let i = ends.length - 2; i >= 0; i -= 2) {
       this.emitJump(Op.JUMP, ends[i]);
       this.place(ends[i + 1]);
     }
-    if (!leakNames) this.scopes.pop();
+    if (!inline27) this.scopes.pop();
+    if (isFunction) this.emit(Op.COMP_EXIT, id);
   }
 
   // --- constant folding (CPython's AST optimiser) ---------------------------------------------------------
@@ -677,4 +696,14 @@ function describe(e: A.Expr): string {
     case "Attribute": return "an attribute";
     default: return `a ${e.kind} expression`;
   }
+}
+
+function countNames(targets: A.Expr[]): number {
+  let n = 0;
+  const walk = (t: A.Expr) => {
+    if (t.kind === "Name") n++;
+    else if (t.kind === "Tuple" || t.kind === "List") t.elts.forEach(walk);
+  };
+  targets.forEach(walk);
+  return n;
 }

@@ -65,6 +65,7 @@ const TYPE_NAMES = [
   "range", "list_iterator", "tuple_iterator", "range_iterator", "str_iterator", "dict_keyiterator", "dict_valueiterator",
   "dict_itemiterator", "set_iterator", "enumerate", "zip", "reversed", "module", "builtin_function_or_method", "slice",
   "code", "function", "array.array", "c_array", "dict_keys", "dict_values", "dict_items", "unicode", "bytes_iterator",
+  "iterator", "builtin_function_or_method", "frame",
 ];
 
 const MESSAGES: Record<number, string> = {
