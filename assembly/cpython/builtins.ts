@@ -18,7 +18,7 @@ import { newDict, dictGet, dictSet, dictLen } from "./dict";
 import { newRange, newDictIter, iterNext, ITER_DONE, rangeLen } from "./iter";
 import { getIter, objLen, lessThan, strOf, binaryOp, Msg } from "./ops";
 import { Exc, setExc, builtinId } from "./interp";
-import { newStrFromUtf8, strLen, strChar, newBytesZeroed } from "./str";
+import { newStrFromUtf8, strLen, strChar, newBytesZeroed, newBytes } from "./str";
 import { textReset, textChar, textPtr, textLen } from "./text";
 import { newSet, setAdd, setDiscard, isAnySet } from "./set";
 import { newEnumerate, newZip, zipList27, newListRevIter } from "./iter";
@@ -45,7 +45,7 @@ export const enum M {
   APPEND = 1, POP, EXTEND, INSERT, INDEX, COUNT, SORT, REVERSE, REMOVE,
   GET = 16, KEYS, ITEMS, VALUES, DICT_POP, SETDEFAULT, UPDATE,
   ADD = 32, DISCARD,
-  JOIN = 48,
+  JOIN = 48, ENCODE,
 }
 
 function unsupported(id: i32, t: i32): u64 {
@@ -573,6 +573,13 @@ export function callMethod(self: u64, method: i32, nameIndex: i32, args: usize, 
         return failed() ? 0 : none();
       }
     }
+  } else if (t == T.STR && method == M.ENCODE) {
+    // str.encode() (UTF-8): PyBytes_FromStringAndSize of the UTF-8 form (an ASCII str's own data); 2.7: a new str.
+    if (argc != 0) return unsupported(B.STR, t);
+    textReset();
+    let n = strLen(self);
+    for (let i: i64 = 0; i < n; i++) textChar(strChar(self, i));
+    return newBytes(textPtr(), textLen);
   } else if (t == T.STR && method == M.JOIN) {
     if (argc != 1) return badArgs(200 + method);
     return strJoin(self, arg(args, 0));
