@@ -2,12 +2,15 @@
  * Physical memory: page frames and their descriptors (Linux's `struct page`,
  * reduced to what copy-on-write and /proc accounting need).
  *
- * Frames are taken from linear memory in chunks; a chunk's descriptors sit in
- * front of its frames:
+ * Frames are taken from linear memory in chunks of FRAMES_PER_CHUNK, aligned
+ * to the host's 4 KiB pages (a frame that straddled two host pages would make
+ * every copy touch — and fault in — two of them); each chunk's descriptors
+ * are a separate small array:
  *
- *   chunk ┌──────────────────────────────┬─────────┬─────────┬───┬───────────┐
- *         │ meta[FRAMES_PER_CHUNK] (u32) │ frame 0 │ frame 1 │ … │ frame 255 │
- *         └──────────────────────────────┴─────────┴─────────┴───┴───────────┘
+ *   chunkDir[c] ──▶ ┌─────────┬─────────┬───┬───────────┐   (4 KiB-aligned)
+ *                   │ frame 0 │ frame 1 │ … │ frame 255 │
+ *                   └─────────┴─────────┴───┴───────────┘
+ *   metaDir[c]  ──▶ meta[FRAMES_PER_CHUNK] (u32)
  *   meta:  bits 0..29  mapcount — page-table entries that map this frame
  *          bit  30     SHMEM    — belongs to a shared (MAP_SHARED) object
  *
@@ -50,6 +53,9 @@ let nextFresh: u32 = 0;
 let freeHead: u32 = 0;
 let numChunks: u32 = 0;
 const chunkDir = memory.data(<i32>MAX_CHUNKS * 4);
+const metaDir = memory.data(<i32>MAX_CHUNKS * 4);
+// @ts-ignore: decorator
+@inline const HOST_PAGE: usize = 4096;
 
 export function framesInit(pageShift: u32, ramBytes: u64): void {
   PAGE_SHIFT = pageShift;
@@ -70,9 +76,11 @@ function takeFresh(): u32 {
       raise(Err.HOST_MEMORY, 0);
       return u32.MAX_VALUE;
     }
-    let base = bumpAlloc(META_BYTES + (<usize>FRAMES_PER_CHUNK << PAGE_SHIFT));
-    if (base == 0) return u32.MAX_VALUE;
+    let meta = bumpAlloc(META_BYTES);
+    let base = bumpAlloc(<usize>FRAMES_PER_CHUNK << PAGE_SHIFT, HOST_PAGE);
+    if (base == 0 || meta == 0) return u32.MAX_VALUE;
     store<u32>(chunkDir + (<usize>chunk << 2), <u32>base);
+    store<u32>(metaDir + (<usize>chunk << 2), <u32>meta);
     numChunks = chunk + 1;
   }
   nextFresh = f + 1;
@@ -87,12 +95,12 @@ function takeFresh(): u32 {
 /** Linear-memory address of a frame's first byte. */
 // @ts-ignore: decorator
 @inline export function frameAddr(f: u32): usize {
-  return chunkBase(f) + META_BYTES + (<usize>(f & (FRAMES_PER_CHUNK - 1)) << PAGE_SHIFT);
+  return chunkBase(f) + (<usize>(f & (FRAMES_PER_CHUNK - 1)) << PAGE_SHIFT);
 }
 
 // @ts-ignore: decorator
 @inline function metaAddr(f: u32): usize {
-  return chunkBase(f) + (<usize>(f & (FRAMES_PER_CHUNK - 1)) << 2);
+  return <usize>load<u32>(metaDir + (<usize>(f >> FRAMES_PER_CHUNK_SHIFT) << 2)) + (<usize>(f & (FRAMES_PER_CHUNK - 1)) << 2);
 }
 
 // @ts-ignore: decorator

@@ -34,11 +34,14 @@ function ensureInit(): void {
   }
 }
 
-/** Takes `size` bytes from the bump region; 0 (with Err.HOST_MEMORY) when memory cannot grow. */
-export function bumpAlloc(size: usize): usize {
+/**
+ * Takes `size` bytes from the bump region, aligned to `align` (a power of two,
+ * at least 16); 0 (with Err.HOST_MEMORY) when memory cannot grow.
+ */
+export function bumpAlloc(size: usize, align: usize = 16): usize {
   ensureInit();
   size = (size + ALIGN_MASK) & ~ALIGN_MASK;
-  let ptr = bumpPtr;
+  let ptr = (bumpPtr + align - 1) & ~(align - 1);
   let end = ptr + size;
   if (end < ptr || end > 0xFFFF0000) {
     raise(Err.HOST_MEMORY, <u64>size);
@@ -59,8 +62,8 @@ export function bumpAlloc(size: usize): usize {
     }
     bumpEnd = <usize>memory.size() * WASM_PAGE;
   }
+  bumpUsed += end - bumpPtr;
   bumpPtr = end;
-  bumpUsed += size;
   return ptr;
 }
 
