@@ -20,7 +20,7 @@ import { LIBPYTHON_DATA, LIBPYTHON_DATA_SIZE, LIBC_DATA, LIBC_DATA_SIZE } from "
 import { framesInit, framesUsed, framesReserved, PAGE_SHIFT } from "./kernel/frames";
 import { kmemBytesUsed } from "./kernel/kmem";
 import { isAlive, mmOf, vmaAt, pidCount } from "./kernel/mm";
-import { switchTo, ld64, st64, ld8, st8, fillRange } from "./kernel/memory";
+import { switchTo, ld64, st64, ld8, st8, fillRange, wr } from "./kernel/memory";
 import * as sys from "./kernel/syscalls";
 import * as check from "./kernel/check";
 import { smapsRollup as rollupOf, rollupPtr as rollupAddr } from "./kernel/smaps";
@@ -141,8 +141,10 @@ export function touchWords(pid: u32, table: u64, n: u64): void {
   switchTo(pid);
   for (let i: u64 = 0; i < n; i++) {
     let a = ld64(table + (i << 3));
-    st64(a, ld64(a) + 1);
-    st64(a, ld64(a) - 1);
+    // Py_INCREF then Py_DECREF: read-modify-writes of the same word, one write access.
+    let p = wr(a);
+    store<u64>(p, load<u64>(p) + 1);
+    store<u64>(p, load<u64>(p) - 1);
   }
 }
 
