@@ -17,6 +17,7 @@
  * marks the machine dead: every later call throws.
  */
 import { instantiateModule, type Exports, type Variant } from "./wasm.js";
+import type { MemoryFigures } from "./report.js";
 import { OBMALLOC, type ObmallocParams, type PyVersion, PY_VERSIONS } from "./profiles/obmalloc.js";
 
 export const ERROR_CODES = [
@@ -31,19 +32,10 @@ export class SimError extends Error {
   }
 }
 
-/** /proc/PID/smaps_rollup and /proc/PID/stat figures, in KiB and counts. */
-export interface SmapsRollup {
-  rssKiB: number;
-  pssKiB: number;
-  sharedCleanKiB: number;
-  sharedDirtyKiB: number;
-  privateCleanKiB: number;
-  privateDirtyKiB: number;
-  ussKiB: number;
+/** /proc/PID/smaps_rollup and /proc/PID/stat figures, in KiB and counts, and the process's state. */
+export interface SmapsRollup extends MemoryFigures {
   anonymousKiB: number;
   shmemKiB: number;
-  minflt: number;
-  majflt: number;
   alive: boolean;
   /** Signal that killed the process (11 SIGSEGV, 9 by the OOM killer), 0 otherwise. */
   killedBy: number;

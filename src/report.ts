@@ -9,9 +9,8 @@
  */
 import { z } from "zod";
 
-export interface ProcessMeasure {
-  name: string;
-  pid: number;
+/** The figures of one process: smaps_rollup sizes (KiB) and /proc/PID/stat fault counts. */
+export interface MemoryFigures {
   rssKiB: number;
   pssKiB: number;
   sharedCleanKiB: number;
@@ -21,6 +20,11 @@ export interface ProcessMeasure {
   ussKiB: number;
   minflt: number;
   majflt: number;
+}
+
+export interface ProcessMeasure extends MemoryFigures {
+  name: string;
+  pid: number;
 }
 
 export interface SnapshotReport {

@@ -102,11 +102,6 @@ function isSimulatedOutcome(what: string): boolean {
 }
 
 function measure(name: string, pid: number, r: SmapsRollup): ProcessMeasure {
-  return {
-    name, pid,
-    rssKiB: r.rssKiB, pssKiB: r.pssKiB,
-    sharedCleanKiB: r.sharedCleanKiB, sharedDirtyKiB: r.sharedDirtyKiB,
-    privateCleanKiB: r.privateCleanKiB, privateDirtyKiB: r.privateDirtyKiB,
-    ussKiB: r.ussKiB, minflt: r.minflt, majflt: r.majflt,
-  };
+  const { rssKiB, pssKiB, sharedCleanKiB, sharedDirtyKiB, privateCleanKiB, privateDirtyKiB, ussKiB, minflt, majflt } = r;
+  return { name, pid, rssKiB, pssKiB, sharedCleanKiB, sharedDirtyKiB, privateCleanKiB, privateDirtyKiB, ussKiB, minflt, majflt };
 }
