@@ -28,6 +28,7 @@ import { newBoundMethod } from "./funcs";
 import { listInsert, listReverse } from "./sequence";
 import { dictDel } from "./dict";
 import { equalObjects } from "./compare";
+import { gcBuiltin } from "./gc";
 
 export const enum B {
   RANGE = 0, LIST, TUPLE, DICT, SET, STR, INT, FLOAT, BYTES, BYTEARRAY, LEN, SUM, MIN, MAX, SORTED, REVERSED,
@@ -222,6 +223,10 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
       if (npos != 1) return badArgs(id);
       return newInt(<i64>arg(args, 0));
     }
+    case B.GC_COLLECT:
+    case B.GC_FREEZE:
+    case B.GC_UNFREEZE:
+    case B.GC_GET_FREEZE_COUNT: return gcBuiltin(id, args, npos);
     case B.GC_DISABLE: st64(GC_ENABLED, 0); return none();
     case B.GC_ENABLE: st64(GC_ENABLED, 1); return none();
     case B.GC_ISENABLED: return newBool(ld64(GC_ENABLED) != 0);

@@ -32,6 +32,7 @@ import {
   newBoundMethod, boundMethodSelf, newComprehensionFunction, comprehensionHasFrame, newFrame, releaseFrame,
   freeZombieFrame,
 } from "./funcs";
+import { gcScheduled, runScheduledGc } from "./gc";
 
 export const enum Op {
   NOP = 0,
@@ -145,6 +146,7 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
   let globals = ld64(RT_GLOBALS);
   errPc = -1;
   while (pc < ncode) {
+    if (gcScheduled()) runScheduledGc(); // 3.12+: the eval breaker runs a scheduled collection
     let insn = load<u32>(code + (<usize>pc << 2));
     let op = insn & 0xff;
     let arg = <i32>(insn >> 8);

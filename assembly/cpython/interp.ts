@@ -15,6 +15,7 @@ import { newStrFromUtf8, strEqualsUtf8 } from "./str";
 import { newDict, dictGet, dictSet } from "./dict";
 import { newTuple } from "./sequence";
 import { installDealloc } from "./objects";
+import { buildStartupHeap, gcInstall } from "./gc";
 
 /** Python exceptions a step can end with (the host turns them into messages). */
 export const enum Exc {
@@ -154,4 +155,6 @@ export function initInterpreter(nbuiltins: i32): void {
   DECREF(empty);
   let globals = newDict();
   st64(RT_GLOBALS, globals);
+  buildStartupHeap(); // gc.ts: the interpreter's own tracked objects, in generation 2
+  gcInstall();
 }

@@ -306,8 +306,16 @@ export function gcMalloc(basicsize: u64): u64 {
     // _PyGC_REFS_UNTRACKED: -2 (2.7), stored shifted as -4 in 3.6/3.7.
     st64(g + 16, <u64>(VERSION() < 36 ? -2 : -4));
   }
-  st64(genCount(0), ld64(genCount(0)) + 1);
+  let c = ld64(genCount(0)) + 1;
+  st64(genCount(0), c);
+  if (c > ld64(genThreshold(0))) gcAllocHook(); // gc.ts: collect (≤3.11) or schedule (3.12+)
   return g + h;
+}
+
+/** Set by gc.ts: what an allocation does when generation 0's count is over threshold0. */
+let gcAllocHook: () => void = (): void => {};
+export function setGcAllocHook(f: () => void): void {
+  gcAllocHook = f;
 }
 
 /** PyObject_GC_Del: the count of generation 0 goes down, the memory back to pymalloc. */
