@@ -39,6 +39,8 @@ export interface SmapsRollup extends MemoryFigures {
   alive: boolean;
   /** Signal that killed the process (11 SIGSEGV, 9 by the OOM killer), 0 otherwise. */
   killedBy: number;
+  /** Minor faults by kind; they add up to minflt. */
+  faults: { zeroPage: number; anonymous: number; copyOnWrite: number; reuse: number; shared: number };
 }
 
 export interface MachineOptions {
@@ -232,7 +234,7 @@ export class Machine {
     this.call(() => this.x.smapsRollup(pid));
     const ptr = this.call(() => this.x.rollupPtr());
     // A fresh view: memory may have grown since the last call.
-    const w = new BigUint64Array(this.x.memory.buffer, ptr, 12);
+    const w = new BigUint64Array(this.x.memory.buffer, ptr, 17);
     const kib = (i: number) => Number(w[i] / 1024n);
     const r: SmapsRollup = {
       rssKiB: kib(0),
@@ -248,6 +250,10 @@ export class Machine {
       majflt: Number(w[9]),
       alive: w[10] === 1n,
       killedBy: Number(w[11]),
+      faults: {
+        zeroPage: Number(w[12]), anonymous: Number(w[13]), copyOnWrite: Number(w[14]), reuse: Number(w[15]),
+        shared: Number(w[16]),
+      },
     };
     return r;
   }

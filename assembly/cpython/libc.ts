@@ -377,7 +377,7 @@ export function libcRealloc(mem: u64, n: u64): u64 {
     if (size + topSize < nb + MINSIZE) {
       // _int_realloc's "allocate, copy, free" finds the new chunk right at the old top, after sysmalloc
       // grew the heap: "Avoid copy if newp is next chunk after oldp" — the chunk grows in place.
-      if (nb - size >= ld64(S_MMAP_THRESHOLD)) {
+      if (nb >= ld64(S_MMAP_THRESHOLD)) {
         // sysmalloc would map the request instead: a real move.
         let fresh = libcMalloc(n);
         if (fresh == 0) return 0;

@@ -180,11 +180,14 @@ function handleMissing(mm: Mm, va: u64, write: bool): u32 {
   if (vma.flags & VM_SHARED) {
     pte = doSharedFault(vma.shm, vma.pgoff + (vpn - (vma.start >> PAGE_SHIFT)), write);
     if (pte != 0 && !write) faultAround(mm, vma.start, vma.end, vma.shm, vma.pgoff, vpn);
+    mm.sharedFaults++;
   } else if (write) {
     pte = doAnonymousPage();
     vma.flags |= VM_ANON_VMA; // anon_vma_prepare
+    mm.anonFaults++;
   } else {
     pte = mkPte(ZERO_FRAME, PTE_PRESENT);
+    mm.zeroFaults++;
   }
   if (pte == 0) return killCurrent(9, Err.OOM, va);
   store<u32>(slot, pte);
@@ -266,6 +269,7 @@ function doWpPage(mm: Mm, slot: usize, vpn: u64): u32 {
     pte |= PTE_WRITE | PTE_DIRTY;
     store<u32>(slot, pte);
     mm.minflt++;
+    mm.reuseFaults++;
     return pte;
   }
   return breakCow(mm, slot, vpn, f);
@@ -287,6 +291,7 @@ function breakCow(mm: Mm, slot: usize, vpn: u64, f: u32): u32 {
   let pte = mkPte(nf, PTE_PRESENT | PTE_WRITE | PTE_DIRTY);
   store<u32>(slot, pte);
   mm.minflt++;
+  mm.cowFaults++;
   tlbEvict(vpn);
   return pte;
 }

@@ -77,9 +77,20 @@ export const enum ProcState {
   mmapBase: u64;
   /** Lowest address mmap() may use. */
   mmapMin: u64;
+  /** Minor faults by kind (they add up to minflt): the zero page mapped by a read, */
+  zeroFaults: u32;
+  /** a fresh zeroed page for a first write, */
+  anonFaults: u32;
+  /** a copy-on-write copy, */
+  cowFaults: u32;
+  /** a write-protected page taken over in place (wp_page_reuse), */
+  reuseFaults: u32;
+  /** a shared (shmem) page mapped. */
+  sharedFaults: u32;
+  _pad2: u32;
 }
 // @ts-ignore: decorator
-@inline const MM_BYTES: usize = 80;
+@inline const MM_BYTES: usize = 104;
 
 /** ShmObject layout: refs u32, npages u32, then npages frame numbers (u32, 0 = not yet allocated). */
 // @ts-ignore: decorator

@@ -38,7 +38,13 @@ export const enum Rollup {
   /** 1 alive, 2 dead. */
   STATE = 10,
   KILLED_BY = 11,
-  FIELDS = 12,
+  /** Minor faults by kind: zero page, fresh anonymous page, copy-on-write copy, reuse in place, shmem. */
+  ZERO_FAULTS = 12,
+  ANON_FAULTS = 13,
+  COW_FAULTS = 14,
+  REUSE_FAULTS = 15,
+  SHARED_FAULTS = 16,
+  FIELDS = 17,
 }
 
 export const rollup = memory.data(<i32>Rollup.FIELDS * 8);
@@ -61,6 +67,11 @@ export function smapsRollup(pid: u32): bool {
   store<u64>(rollup + (<usize>Rollup.MAJFLT << 3), mm.majflt);
   store<u64>(rollup + (<usize>Rollup.STATE << 3), <u64>mm.state);
   store<u64>(rollup + (<usize>Rollup.KILLED_BY << 3), <u64>mm.killedBy);
+  store<u64>(rollup + (<usize>Rollup.ZERO_FAULTS << 3), <u64>mm.zeroFaults);
+  store<u64>(rollup + (<usize>Rollup.ANON_FAULTS << 3), <u64>mm.anonFaults);
+  store<u64>(rollup + (<usize>Rollup.COW_FAULTS << 3), <u64>mm.cowFaults);
+  store<u64>(rollup + (<usize>Rollup.REUSE_FAULTS << 3), <u64>mm.reuseFaults);
+  store<u64>(rollup + (<usize>Rollup.SHARED_FAULTS << 3), <u64>mm.sharedFaults);
   if (mm.pgd == 0) return true;
   let pgd = <usize>mm.pgd;
   let page = PAGE_SIZE;
