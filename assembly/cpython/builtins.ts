@@ -484,6 +484,26 @@ export function sortList(l: u64): void {
   let n = listSize(l);
   if (n < 2) return;
   let items = listItems(l);
+  // Timsort first finds the natural run at the start: a list that is one run needs no merge
+  // memory at all (a strictly descending run is reversed in place).
+  let descending = lessThan(ld64(items + 8), ld64(items));
+  let run: i64 = 2;
+  while (run < n) {
+    let a = ld64(items + (<u64>(run - 1) << 3)), b = ld64(items + (<u64>run << 3));
+    if (descending ? !lessThan(b, a) : lessThan(b, a)) break;
+    run++;
+  }
+  if (failed()) return;
+  if (run == n) {
+    if (descending) {
+      for (let i: i64 = 0, j = n - 1; i < j; i++, j--) {
+        let a = ld64(items + (<u64>i << 3));
+        st64(items + (<u64>i << 3), ld64(items + (<u64>j << 3)));
+        st64(items + (<u64>j << 3), a);
+      }
+    }
+    return;
+  }
   let tmp = memMalloc(<u64>n << 3);
   if (tmp == 0) return;
   for (let width: i64 = 1; width < n; width <<= 1) {

@@ -12,7 +12,7 @@
  * the simulated heap: the writes a real frame takes (a page or two per
  * process) are not modelled (docs/cpython/evaluator.md).
  */
-import { DEBUG, Err, raise, failed, lastError } from "../config";
+import { DEBUG, Err, raise, failed, lastError, lastErrorValue } from "../config";
 import { ld64, st64, curPid } from "../kernel/memory";
 import { kmemAlloc, kmemFree } from "../kernel/kmem";
 import {
@@ -21,7 +21,7 @@ import {
 } from "./runtime";
 import { newInt, intValue, isInt, newFloat } from "./numbers";
 import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listItem, listSetItem, listAppend, listAppendSteal } from "./sequence";
-import { newDict, dictGet, dictSet, dictDel } from "./dict";
+import { newDict, dictGet, dictSet, dictDel, dictGetCached, dictSetCached } from "./dict";
 import { iterNext, ITER_DONE } from "./iter";
 import { binaryOp, compareOp, truthy, getItem, setItem, delItem, getIter, Msg } from "./ops";
 import { Exc, setExc, excKind, excPending, builtinObj, moduleObj, moduleId, builtinId } from "./interp";
@@ -140,6 +140,7 @@ export let errPc: i32 = -1;
  */
 export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, nameInfo: usize, stackCap: i32, nlocals: i32): i32 {
   let stack = kmemAlloc(<usize>(stackCap + 4) << 3);
+  let cache = kmemAlloc(<usize>ncode << 4); // inline caches of LOAD_NAME / STORE_NAME (zeroed)
   let locals = kmemAlloc(<usize>(nlocals + 1) << 3);
   let sp: i32 = 0;
   let pc: i32 = 0;
@@ -162,7 +163,7 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
       }
       case Op.LOAD_NAME: {
         let name = load<u64>(names + (<usize>arg << 3));
-        let v = dictGet(globals, name);
+        let v = dictGetCached(globals, name, cache + (<usize>at << 4));
         if (v == 0) {
           let b = load<i32>(nameInfo + (<usize>(3 * arg) << 2));
           if (b < 0) { setExc(Exc.NAME, arg, 0, 0); break; }
@@ -175,7 +176,7 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
       case Op.STORE_NAME: {
         let v = pop(stack, --sp);
         let name = load<u64>(names + (<usize>arg << 3));
-        dictSet(globals, name, v);
+        dictSetCached(globals, name, v, cache + (<usize>at << 4));
         DECREF(v);
         break;
       }
@@ -570,7 +571,7 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
         setExc(Exc.UNSUPPORTED, Msg.NOT_IMPLEMENTED, 0, 0);
     }
     if (excPending()) {
-      if (failed()) setExc(lastError() == Err.OOM ? Exc.MEMORY : Exc.KILLED, lastError(), 0, 0);
+      if (failed()) setExc(lastError() == Err.OOM ? Exc.MEMORY : Exc.KILLED, lastError(), <i64>lastErrorValue(), 0);
       errPc = at;
       break;
     }
@@ -588,6 +589,7 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
     zombieMax = 0;
   }
   kmemFree(stack, <usize>(stackCap + 4) << 3);
+  kmemFree(cache, <usize>ncode << 4);
   kmemFree(locals, <usize>(nlocals + 1) << 3);
   return errPc;
 }
