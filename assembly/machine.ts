@@ -16,6 +16,7 @@ import * as ev from "./cpython/eval";
 import * as ops from "./cpython/ops";
 import * as text from "./cpython/text";
 import * as kmem from "./kernel/kmem";
+import * as gcmod from "./cpython/gc";
 import { LIBPYTHON_DATA, LIBPYTHON_DATA_SIZE, LIBC_DATA, LIBC_DATA_SIZE } from "./cpython/image";
 import { framesInit, framesUsed, framesReserved, PAGE_SHIFT } from "./kernel/frames";
 import { kmemBytesUsed } from "./kernel/kmem";
@@ -432,4 +433,12 @@ export function maps(pid: u32): usize {
 
 export function mapsCount(): u32 {
   return mapsN;
+}
+
+/** What-if (Cinder): gc.collect(), gc.freeze(), then every object reachable from a frozen container becomes immortal. */
+export function immortalizeHeap(pid: u32): void {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return; }
+  switchTo(pid);
+  gcmod.immortalizeHeap();
 }

@@ -47,6 +47,8 @@ export interface RunReport {
   snapshots: SnapshotReport[];
   /** Present when a step ended in a simulated MemoryError or the process was killed. */
   events?: RunEvent[];
+  /** The scenario's what-ifs (simulation only). */
+  whatIf?: { immortalObjects?: boolean; immortalizeBeforeFork?: boolean };
 }
 
 const kib = z.number().int().nonnegative();
@@ -69,6 +71,7 @@ export const runReportSchema = z.object({
   pageSize: z.number().int().positive(),
   snapshots: z.array(z.object({ label: z.string(), processes: z.array(processMeasureSchema) })),
   events: z.array(z.object({ step: z.number().int().positive(), process: z.string(), result: z.string() })).optional(),
+  whatIf: z.object({ immortalObjects: z.boolean().optional(), immortalizeBeforeFork: z.boolean().optional() }).optional(),
 });
 
 /** Group digits by thousands with "," (locale-independent, so output is deterministic). */
@@ -121,6 +124,8 @@ function table(header: string[], rows: string[][], leftCols: number): string[] {
 export function formatReport(doc: RunReport): string {
   const out: string[] = [];
   out.push(`${doc.name}: CPython ${doc.python}, page size ${groupDigits(doc.pageSize)} B; sizes in KiB`);
+  const ifs = Object.entries(doc.whatIf ?? {}).filter(([, v]) => v).map(([k]) => k);
+  if (ifs.length) out.push(`what-if: ${ifs.join(", ")} (not stock CPython)`);
   const last = new Map<string, ProcessMeasure>();
   for (const snap of doc.snapshots) {
     out.push("");

@@ -63,11 +63,25 @@ export interface ExitStep {
 }
 export type Step = RunStep | ForkStep | SnapshotStep | ExitStep;
 
+/**
+ * What-ifs beyond stock CPython (the simulation only; the real side ignores them):
+ *   immortalObjects        3.12-style immortal objects on any profile: static objects, small ints and
+ *                          interned strings get the immortal refcount, and Py_INCREF/Py_DECREF skip them;
+ *   immortalizeBeforeFork  Cinder's "immortalize the heap before fork": before every fork, collect, freeze,
+ *                          and make every object reachable from a tracked container immortal (implies
+ *                          immortalObjects).
+ */
+export interface WhatIf {
+  immortalObjects?: boolean;
+  immortalizeBeforeFork?: boolean;
+}
+
 export interface Scenario {
   name: string;
   python: PythonProfile;
   pageSize: PageSize;
   steps: Step[];
+  whatIf?: WhatIf;
   /** Where it was read from, for error messages (if known). */
   file?: string;
 }
@@ -89,6 +103,7 @@ const topSchema = z.strictObject({
   name: z.string().min(1).optional(),
   python: z.union([z.string(), z.number()]),
   pageSize: z.number().optional(),
+  whatIf: z.strictObject({ immortalObjects: z.boolean().optional(), immortalizeBeforeFork: z.boolean().optional() }).optional(),
   steps: z.array(z.unknown()).min(1, "steps: at least one step is needed"),
 });
 
@@ -196,7 +211,11 @@ export function parseScenario(text: string, file?: string): Scenario {
       }
     }
   });
-  return { name, python: python as PythonProfile, pageSize: pageSize as PageSize, steps, ...(file ? { file } : {}) };
+  return {
+    name, python: python as PythonProfile, pageSize: pageSize as PageSize, steps,
+    ...(t.whatIf ? { whatIf: t.whatIf } : {}),
+    ...(file ? { file } : {}),
+  };
 }
 
 /** Read and parse a scenario file. */

@@ -80,10 +80,17 @@ export class Interpreter {
   private readonly version: number;
   private readonly x: ReturnType<Machine["raw"]>;
 
-  constructor(readonly machine: Machine) {
+  constructor(readonly machine: Machine, opts: { immortalObjects?: boolean } = {}) {
     this.version = versionNumber(machine.python);
     this.x = machine.raw();
     for (const [id, value] of objectParams(machine.python)) this.x.setObjectParam(id, BigInt(value));
+    // What-if: 3.12's immortal objects on this profile.
+    if (opts.immortalObjects) this.x.setObjectParam(P.IMMORTAL, 1n);
+  }
+
+  /** What-if (Cinder): collect, freeze and make every object reachable from a tracked container immortal. */
+  immortalizeHeap(pid: number): void {
+    this.check(() => this.x.immortalizeHeap(pid));
   }
 
   /** The first CPython process (pid 1), its interpreter started. */

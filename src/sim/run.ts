@@ -38,13 +38,18 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Ru
     if (e instanceof SimError) throw new CowsimError(e.message, where);
     throw e;
   }
-  const interp = new Interpreter(machine);
+  const whatIf = scenario.whatIf ?? {};
+  const interp = new Interpreter(machine, { immortalObjects: !!(whatIf.immortalObjects || whatIf.immortalizeBeforeFork) });
   const pids = new Map<string, number>();
   /** Scenario process number (main = 1, then fork order) for deterministic reports. */
   const numbers = new Map<string, number>();
   pids.set("main", interp.startProcess());
   numbers.set("main", 1);
-  const report: RunReport = { name: scenario.name, python: scenario.python, pageSize: scenario.pageSize, snapshots: [] };
+  const report: RunReport = {
+    name: scenario.name, python: scenario.python, pageSize: scenario.pageSize,
+    ...(scenario.whatIf ? { whatIf: scenario.whatIf } : {}),
+    snapshots: [],
+  };
   const total = scenario.steps.length;
   for (const step of scenario.steps) {
     const at = { ...where, step: step.index };
@@ -68,6 +73,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Ru
           break;
         }
         case "fork": {
+          if (whatIf.immortalizeBeforeFork) interp.immortalizeHeap(pids.get(step.parent)!);
           const child = machine.fork(pids.get(step.parent)!);
           pids.set(step.child, child);
           numbers.set(step.child, numbers.size + 1);
