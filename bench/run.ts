@@ -326,10 +326,32 @@ if pid == 0:
 os.waitpid(pid, 0)
 `;
 const REAL_GC = REAL_ITERATE.replace("for i in long_list: pass", "gc.collect()");
+/** A full collection over 1,000,000 tracked objects (one-tuples) in the child (issue 5's bench). */
+const SCENARIO_GC_TRACKED = `name: bench-1m-tuples-gc
+python: "3.12"
+steps:
+  - run: "import gc; gc.disable()"
+  - run: "L = [(i,) for i in range(1000000)]"
+  - fork: child
+  - run: "gc.collect()"
+    in: child
+  - snapshot: after
+  - exit: child
+`;
+const REAL_GC_TRACKED = `import gc, os
+gc.disable()
+L = [(i,) for i in range(1000000)]
+pid = os.fork()
+if pid == 0:
+    gc.collect()
+    os._exit(0)
+os.waitpid(pid, 0)
+`;
 
 const SCENARIO_CASES = [
   { name: "list(range(5000000)), fork, child iterates", scenario: SCENARIO_ITERATE, real: REAL_ITERATE },
   { name: "… child runs gc.collect()", scenario: SCENARIO_GC, real: REAL_GC },
+  { name: "1M one-tuples, fork, child gc.collect()", scenario: SCENARIO_GC_TRACKED, real: REAL_GC_TRACKED },
 ];
 const SCENARIO_TIMEOUT_S = argValue("--scenario-timeout", 60);
 
