@@ -261,16 +261,7 @@ export function dictSet(d: u64, key: u64, value: u64): bool {
   }
   let ix = lookup(k, key, h);
   if (ix >= 0) {
-    let e = dkEntries(k) + <u64>ix * entrySize(k);
-    let va = entryValueAddr(k, e);
-    let old = ld64(va);
-    if (old != value || param(P.DICT_SKIP_SAME_VALUE) == 0) {
-      st64(va, value);
-      bumpVersion(d);
-    }
-    maintainTracking(d, key, value);
-    DECREF(old);
-    DECREF(key);
+    replaceValue(d, entryValueAddr(k, dkEntries(k) + <u64>ix * entrySize(k)), key, value);
     return true;
   }
   if (<i64>ld64(dkUsableAddr(k)) <= 0) {
@@ -312,6 +303,22 @@ function dictAllStr(d: u64): bool {
     if (key != 0 && typeOf(key) != T.STR) return false;
   }
   return true;
+}
+
+/**
+ * insertdict for a key that is present (key and value already increfed): the
+ * value slot is rewritten (3.8+: unless it holds the same object), the old
+ * value and the extra key reference dropped.
+ */
+function replaceValue(d: u64, va: u64, key: u64, value: u64): void {
+  let old = ld64(va);
+  if (old != value || param(P.DICT_SKIP_SAME_VALUE) == 0) {
+    st64(va, value);
+    bumpVersion(d);
+  }
+  maintainTracking(d, key, value);
+  DECREF(old);
+  DECREF(key);
 }
 
 /** MAINTAIN_TRACKING: start tracking when a possible container goes in. */
@@ -620,14 +627,6 @@ export function dictSetCached(d: u64, key: u64, value: u64, cache: usize): bool 
   }
   INCREF(key);
   INCREF(value);
-  let va = entryValueAddr(ld64(d + 32), e);
-  let old = ld64(va);
-  if (old != value || param(P.DICT_SKIP_SAME_VALUE) == 0) {
-    st64(va, value);
-    bumpVersion(d);
-  }
-  maintainTracking(d, key, value);
-  DECREF(old);
-  DECREF(key);
+  replaceValue(d, entryValueAddr(ld64(d + 32), e), key, value);
   return true;
 }

@@ -32,8 +32,12 @@ import {
 
 // --- 2.7 int blocks ------------------------------------------------------------------------
 
-/** fill_free_list: a 992-byte block of 41 PyIntObjects, linked from the last one down through ob_type. */
-function fillIntFreeList(): u64 {
+/**
+ * fill_free_list (2.7 intobject.c and floatobject.c): a 992-byte malloc'ed
+ * block of 41 24-byte objects after its `next` pointer, linked from the last
+ * one down through ob_type; returns the last (the first handed out).
+ */
+function fillBlockFreeList(): u64 {
   let block = libcMalloc(992);
   if (block == 0) {
     raise(Err.OOM, 992);
@@ -52,7 +56,7 @@ function fillIntFreeList(): u64 {
 function py2IntAlloc(): u64 {
   let v = ld64(RT_INT_FREE);
   if (v == 0) {
-    v = fillIntFreeList();
+    v = fillBlockFreeList();
     if (v == 0) return 0;
   }
   st64(RT_INT_FREE, ld64(v + 8));
@@ -200,7 +204,7 @@ export function newFloat(v: f64): u64 {
     // 2.7: blocks of 41 floats, like ints (fill_free_list in floatobject.c), with their own free list.
     o = ld64(RT_FLOAT_FREE);
     if (o == 0) {
-      o = fillFloatFreeList();
+      o = fillBlockFreeList();
       if (o == 0) return 0;
     }
     st64(RT_FLOAT_FREE, ld64(o + 8));
@@ -217,22 +221,6 @@ export function newFloat(v: f64): u64 {
   initObject(o, T.FLOAT);
   st64(o + 16, reinterpret<u64>(v));
   return o;
-}
-
-function fillFloatFreeList(): u64 {
-  let block = libcMalloc(992);
-  if (block == 0) {
-    raise(Err.OOM, 992);
-    return 0;
-  }
-  let p = block + 8;
-  let q = p + 40 * 24;
-  while (q > p) {
-    st64(q + 8, q - 24);
-    q -= 24;
-  }
-  st64(q + 8, 0);
-  return p + 40 * 24;
 }
 
 export function floatValue(o: u64): f64 {
