@@ -21,6 +21,7 @@
  * value; 3.6/3.7: value << 1 | finalized bit), GC_UNTRACKED -2, GC_REACHABLE -3,
  * GC_TENTATIVELY_UNREACHABLE -4.
  */
+import { clearPy2NumberFreeLists } from "./numbers";
 import { DEBUG, failed } from "../config";
 import { ld64, st64 } from "../kernel/memory";
 import {
@@ -567,6 +568,7 @@ function clearFreeLists(): void {
     st64(RT_FLOAT_FREE, 0);
     st64(RT_FLOAT_NUMFREE, 0);
   }
+  clearPy2NumberFreeLists();
 }
 
 /**

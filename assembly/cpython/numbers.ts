@@ -17,10 +17,10 @@
  */
 import { Err, raise } from "../config";
 import { ld64, st64, ld32, st32 } from "../kernel/memory";
-import { libcMalloc } from "./libc";
+import { libcMalloc, libcFree } from "./libc";
 import {
   P, param, PY2, T, typeAddr, typeOf, initObject, initVarObject, objMalloc, objFree, INCREF,
-  RT_FLOAT_FREE, RT_FLOAT_NUMFREE, RT_INT_FREE, SMALL_INTS, SMALL_INT_PTRS, NSMALLNEG, NSMALLPOS, staticRefcnt, Py_True,
+  RT, RT_FLOAT_FREE, RT_FLOAT_NUMFREE, RT_INT_FREE, SMALL_INTS, SMALL_INT_PTRS, NSMALLNEG, NSMALLPOS, staticRefcnt, Py_True,
 } from "./runtime";
 
 // @ts-ignore: decorator
@@ -32,17 +32,26 @@ import {
 
 // --- 2.7 int blocks ------------------------------------------------------------------------
 
+/** 2.7's block_list heads (intobject.c, floatobject.c): every block ever filled, linked through its first word. */
+// @ts-ignore: decorator
+@inline const RT_INT_BLOCKS: u64 = RT + 0xd00;
+// @ts-ignore: decorator
+@inline const RT_FLOAT_BLOCKS: u64 = RT + 0xd08;
+
 /**
  * fill_free_list (2.7 intobject.c and floatobject.c): a 992-byte malloc'ed
- * block of 41 24-byte objects after its `next` pointer, linked from the last
- * one down through ob_type; returns the last (the first handed out).
+ * block of 41 24-byte objects after its `next` pointer (linked into
+ * block_list), the objects linked from the last one down through ob_type;
+ * returns the last (the first handed out).
  */
-function fillBlockFreeList(): u64 {
+function fillBlockFreeList(blocks: u64): u64 {
   let block = libcMalloc(992);
   if (block == 0) {
     raise(Err.OOM, 992);
     return 0;
   }
+  st64(block, ld64(blocks));
+  st64(blocks, block);
   let p = block + 8; // after the block's `next` pointer
   let q = p + 40 * 24;
   while (q > p) {
@@ -53,10 +62,53 @@ function fillBlockFreeList(): u64 {
   return p + 40 * 24;
 }
 
+/**
+ * PyInt_ClearFreeList / PyFloat_ClearFreeList (2.7, called by full
+ * collections): every block is relinked into block_list (a write to each
+ * block's header) and its free objects rethreaded onto a new free list;
+ * blocks with no live object go back to malloc.
+ */
+function clearBlockFreeList(blocks: u64, freeHead: u64, t: i32): void {
+  let list = ld64(blocks);
+  st64(blocks, 0);
+  st64(freeHead, 0);
+  let type = typeAddr(t);
+  while (list != 0) {
+    let live = 0;
+    let objects = list + 8;
+    for (let i: u64 = 0; i < 41; i++) {
+      let p = objects + i * 24;
+      if (ld64(p + 8) == type && ld64(p) != 0) live++;
+    }
+    let next = ld64(list);
+    if (live != 0) {
+      st64(list, ld64(blocks));
+      st64(blocks, list);
+      for (let i: u64 = 0; i < 41; i++) {
+        let p = objects + i * 24;
+        if (ld64(p + 8) != type || ld64(p) == 0) {
+          st64(p + 8, ld64(freeHead));
+          st64(freeHead, p);
+        }
+      }
+    } else {
+      libcFree(list);
+    }
+    list = next;
+  }
+}
+
+/** 2.7's clear_freelists part for ints and floats. */
+export function clearPy2NumberFreeLists(): void {
+  if (!PY2()) return;
+  clearBlockFreeList(RT_INT_BLOCKS, RT_INT_FREE, T.INT);
+  clearBlockFreeList(RT_FLOAT_BLOCKS, RT_FLOAT_FREE, T.FLOAT);
+}
+
 function py2IntAlloc(): u64 {
   let v = ld64(RT_INT_FREE);
   if (v == 0) {
-    v = fillBlockFreeList();
+    v = fillBlockFreeList(RT_INT_BLOCKS);
     if (v == 0) return 0;
   }
   st64(RT_INT_FREE, ld64(v + 8));
@@ -204,7 +256,7 @@ export function newFloat(v: f64): u64 {
     // 2.7: blocks of 41 floats, like ints (fill_free_list in floatobject.c), with their own free list.
     o = ld64(RT_FLOAT_FREE);
     if (o == 0) {
-      o = fillBlockFreeList();
+      o = fillBlockFreeList(RT_FLOAT_BLOCKS);
       if (o == 0) return 0;
     }
     st64(RT_FLOAT_FREE, ld64(o + 8));
