@@ -81,7 +81,8 @@ export function groupDigits(n: number): string {
   return (n < 0 ? "-" : "") + grouped;
 }
 
-function signed(n: number): string {
+/** A signed figure with grouped digits ("+1,024", "-8", "0"). */
+export function signed(n: number): string {
   return n > 0 ? "+" + groupDigits(n) : n < 0 ? groupDigits(n) : "0";
 }
 
@@ -106,7 +107,8 @@ export function delta(before: ProcessMeasure, after: ProcessMeasure): ProcessDel
   };
 }
 
-function table(header: string[], rows: string[][], leftCols: number): string[] {
+/** Aligned text columns: the first `leftCols` left-aligned, the rest right-aligned. */
+export function table(header: string[], rows: string[][], leftCols: number): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) =>
     r

@@ -17,7 +17,7 @@
  *   - it is within tolerance when |simulated − real| ≤ max(3 % of |real|, 512 KiB) for
  *     Private_Dirty and ≤ max(3 % of |real|, 128) for minflt.
  */
-import { groupDigits, type ProcessMeasure, type RunReport } from "../report.js";
+import { groupDigits, signed, table, type ProcessMeasure, type RunReport } from "../report.js";
 
 export const FIELDS = [
   "rssKiB",
@@ -192,24 +192,10 @@ export function compareReports(real: RunReport, simulated: RunReport): Compariso
   return { snapshots, fidelity: fidelityOf(real, simulated) };
 }
 
-function signed(n: number): string {
-  return n > 0 ? "+" + groupDigits(n) : groupDigits(n);
-}
-
 export function formatPct(p: number | null): string {
   if (p === null) return "n/a";
   const s = p.toFixed(2);
   return (p > 0 ? "+" : "") + s + "%";
-}
-
-function table(header: string[], rows: string[][], leftCols: number): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) =>
-    r
-      .map((c, i) => (i < leftCols ? c.padEnd(widths[i]) : c.padStart(widths[i])))
-      .join("  ")
-      .trimEnd();
-  return [fmt(header), ...rows.map(fmt)];
 }
 
 /** One line stating the fidelity figure and whether it is within tolerance. */
