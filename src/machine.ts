@@ -26,8 +26,8 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number] | "DEAD";
 
 export class SimError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly value?: bigint) {
-    super(message);
+  constructor(readonly code: ErrorCode, message: string, readonly value?: bigint, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = "SimError";
   }
 }
@@ -102,8 +102,8 @@ export class Machine {
       r = f();
     } catch (e) {
       this.dead = e instanceof Error ? e.message : String(e);
-      if (process.env.COWSIM_TRAP_STACK && e instanceof Error) console.error(e.stack);
-      throw new SimError("DEAD", `the simulated machine stopped: ${this.dead}`);
+      // The trap's own error (with the WebAssembly stack) stays reachable as the cause.
+      throw new SimError("DEAD", `the simulated machine stopped: ${this.dead}`, undefined, e);
     }
     const code = this.x.lastError();
     if (code !== 0) {
