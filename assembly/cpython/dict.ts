@@ -580,21 +580,21 @@ function del27(d: u64, key: u64, h: i64): bool {
 
 /*
  * Inline caches for the evaluator's LOAD_NAME / STORE_NAME (like CPython's
- * own caches for globals): per instruction, the keys object and entry index
+ * own caches for globals): per instruction, the keys object and the value slot
  * where the name was last found. A hit skips the hash and the probe — which
  * only read memory — and then writes exactly what dictSet writes for a key
  * that is present. Any resize makes a new keys object (a miss); a deletion
  * clears the entry's key (a miss).
  *
- *   cache: u64 keys, u64 entry index
+ *   cache: u64 keys, u64 address of the entry's value slot (the key is the
+ *   word just before it in both entry layouts: {hash, key, value}, {key, value})
  */
 // @ts-ignore: decorator
-@inline function cachedEntry(d: u64, key: u64, cache: usize): u64 {
+@inline function cachedValueSlot(d: u64, key: u64, cache: usize): u64 {
   let k = ld64(d + 32);
   if (k == 0 || load<u64>(cache) != k) return 0;
-  let ix = load<u64>(cache + 8);
-  let e = dkEntries(k) + ix * entrySize(k);
-  return entryKey(k, e) == key ? e : 0;
+  let va = load<u64>(cache + 8);
+  return ld64(va - 8) == key ? va : 0;
 }
 
 function remember(d: u64, key: u64, cache: usize): void {
@@ -602,15 +602,15 @@ function remember(d: u64, key: u64, cache: usize): void {
   let ix = lookup(k, key, hashOf(key));
   if (ix >= 0) {
     store<u64>(cache, k);
-    store<u64>(cache + 8, <u64>ix);
+    store<u64>(cache + 8, entryValueAddr(k, dkEntries(k) + <u64>ix * entrySize(k)));
   }
 }
 
 /** dict[key] (borrowed) through an inline cache (3.x dicts; 2.7 falls back). */
 export function dictGetCached(d: u64, key: u64, cache: usize): u64 {
   if (!compact()) return dictGet(d, key);
-  let e = cachedEntry(d, key, cache);
-  if (e != 0) return ld64(entryValueAddr(ld64(d + 32), e));
+  let va = cachedValueSlot(d, key, cache);
+  if (va != 0) return ld64(va);
   let v = dictGet(d, key);
   if (v != 0) remember(d, key, cache);
   return v;
@@ -619,14 +619,14 @@ export function dictGetCached(d: u64, key: u64, cache: usize): u64 {
 /** PyDict_SetItem through an inline cache: a hit does the present-key writes of insertdict. */
 export function dictSetCached(d: u64, key: u64, value: u64, cache: usize): bool {
   if (!compact()) return dictSet(d, key, value);
-  let e = cachedEntry(d, key, cache);
-  if (e == 0) {
+  let va = cachedValueSlot(d, key, cache);
+  if (va == 0) {
     let ok = dictSet(d, key, value);
     if (ok) remember(d, key, cache);
     return ok;
   }
   INCREF(key);
   INCREF(value);
-  replaceValue(d, entryValueAddr(ld64(d + 32), e), key, value);
+  replaceValue(d, va, key, value);
   return true;
 }
