@@ -16,7 +16,7 @@
  * it) @48 len.
  */
 import { Err, raise } from "../config";
-import { ld64, st64 } from "../kernel/memory";
+import { ld64, st64, wrSpan } from "../kernel/memory";
 import {
   P, param, PY2, VERSION, T, typeOf, initObject, objMalloc, objFree, INCREF, DECREF, XDECREF,
   gcMalloc, gcFree, gcTrack, gcUntrack, REFCNT, Py_None, gcIsTracked,
@@ -144,6 +144,20 @@ export function dictIterDealloc(it: u64): void {
 export function iterNext(it: u64): u64 {
   let t = typeOf(it);
   if (t == T.LISTITER) {
+    let h = wrSpan(it, 32);
+    if (h != 0) {
+      // listiter_next with the iterator's fields through one translation.
+      let seq = load<u64>(h + 24);
+      if (seq == 0) return ITER_DONE;
+      let i = load<i64>(h + 16);
+      // The list itself is only read.
+      if (i < listSize(seq)) {
+        let item = listItem(seq, i);
+        store<u64>(h + 16, <u64>(i + 1));
+        INCREF(item);
+        return item;
+      }
+    }
     let seq = ld64(it + 24);
     if (seq == 0) return ITER_DONE;
     let i = <i64>ld64(it + 16);
@@ -165,6 +179,13 @@ export function iterNext(it: u64): u64 {
       st64(it + 16, <u64>(v + <i64>ld64(it + 24)));
       st64(it + 32, <u64>(len - 1));
       return newInt(v);
+    }
+    let h = wrSpan(it, 48);
+    if (h != 0) {
+      let index = load<i64>(h + 16);
+      if (index >= load<i64>(h + 40)) return ITER_DONE;
+      store<u64>(h + 16, <u64>(index + 1));
+      return newInt(load<i64>(h + 24) + index * load<i64>(h + 32));
     }
     let index = <i64>ld64(it + 16);
     if (index < <i64>ld64(it + 40)) {

@@ -16,7 +16,7 @@
  * linked through ob_type; 2.7 uses blocks like its ints.
  */
 import { Err, raise } from "../config";
-import { ld64, st64, ld32, st32 } from "../kernel/memory";
+import { ld64, st64, ld32, st32, wrSpan } from "../kernel/memory";
 import { libcMalloc, libcFree } from "./libc";
 import {
   P, param, PY2, T, typeAddr, typeOf, initObject, initVarObject, objMalloc, objFree, INCREF,
@@ -189,6 +189,19 @@ function newLongObject(v: i64): u64 {
   else size = 24 + 4 * <u64>max(n, param(P.INT_ONE_DIGIT_REQUEST) == 32 ? 1 : 0);
   let o = objMalloc(size);
   if (o == 0) return 0;
+  if (n <= 1) {
+    // The common one-digit int, its 28 bytes in one page: written through one translation.
+    let p = wrSpan(o, 28);
+    if (p != 0) {
+      let a: u64 = v < 0 ? <u64>(-v) : <u64>v;
+      store<u64>(p, 1);
+      store<u64>(p + 8, typeAddr(PY2() ? T.LONG2 : T.INT));
+      if (param(P.INT_LV_TAG) != 0) store<u64>(p + 16, (<u64>n << 3) | (v == 0 ? 1 : v < 0 ? 2 : 0));
+      else store<u64>(p + 16, <u64>(v < 0 ? -n : n));
+      if (n == 1 || param(P.INT_ONE_DIGIT_REQUEST) == 32) store<u32>(p + 24, <u32>(a & DIGIT_MASK));
+      return o;
+    }
+  }
   st64(o, 1);
   writeLong(o, v);
   return o;

@@ -16,7 +16,7 @@
  * Freed list objects go to a free list of 80.
  */
 import { DEBUG, Err, raise, failed } from "../config";
-import { ld64, st64, fillRange, copyRange } from "../kernel/memory";
+import { ld64, st64, fillRange, copyRange, wrSpan } from "../kernel/memory";
 import {
   P, param, PY2, VERSION, T, typeOf, initObject, initVarObject, objMalloc, objFree, memMalloc, memRealloc, memFree,
   INCREF, DECREF, XDECREF, gcMalloc, gcFree, gcTrack, gcUntrack,
@@ -198,6 +198,16 @@ export function listAppend(l: u64, v: u64): bool {
 
 /** Appends a reference the caller owns (LIST_APPEND in 3.11+, list_extend's iterator items). */
 export function listAppendSteal(l: u64, v: u64): bool {
+  let h = wrSpan(l, 40);
+  if (h != 0) {
+    // The list header in one page: ob_size, ob_item and allocated through one translation.
+    let n = load<i64>(h + 16);
+    if (n < load<i64>(h + 32)) {
+      st64(load<u64>(h + 24) + (<u64>n << 3), v);
+      store<u64>(h + 16, <u64>(n + 1));
+      return true;
+    }
+  }
   let n = listSize(l);
   if (n < listAllocated(l)) {
     listSetItem(l, n, v);

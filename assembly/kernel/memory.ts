@@ -96,6 +96,17 @@ export function switchTo(pid: u32): void {
   return translateSlow(va, true);
 }
 
+/**
+ * Linear address for writing the `n` bytes at `va` as one access, when they
+ * lie in one page (an object's fields written together: one translation, and
+ * the same faults a real store sequence takes); 0 when they cross a page,
+ * and the caller writes field by field.
+ */
+// @ts-ignore: decorator
+@inline export function wrSpan(va: u64, n: u64): usize {
+  return (va & PAGE_MASK) + n <= PAGE_SIZE ? wr(va) : 0;
+}
+
 // @ts-ignore: decorator
 @inline export function ld64(va: u64): u64 { return load<u64>(rd(va)); }
 // @ts-ignore: decorator
