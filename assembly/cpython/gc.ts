@@ -345,24 +345,20 @@ function dictMaybeUntrack(d: u64): void {
   gcUntrack(d);
 }
 
-/** untrack_tuples (3.8+: after move_unreachable, over the young list). */
-function untrackTuples(head: u64): void {
+/**
+ * untrack_tuples (3.8+: after move_unreachable, over the young list) and
+ * untrack_dicts (full collections only, issue #14775): objects of type `t`
+ * holding only untracked objects leave the GC.
+ */
+function untrackAll(head: u64, t: i32): void {
   let g = NEXT(head);
   while (g != head) {
     let next = NEXT(g);
     let o = FROM_GC(g);
-    if (typeOf(o) == T.TUPLE) tupleMaybeUntrack(o);
-    g = next;
-  }
-}
-
-/** untrack_dicts (full collections only, issue #14775). */
-function untrackDicts(head: u64): void {
-  let g = NEXT(head);
-  while (g != head) {
-    let next = NEXT(g);
-    let o = FROM_GC(g);
-    if (typeOf(o) == T.DICT) dictMaybeUntrack(o);
+    if (typeOf(o) == t) {
+      if (t == T.TUPLE) tupleMaybeUntrack(o);
+      else dictMaybeUntrack(o);
+    }
     g = next;
   }
 }
@@ -589,13 +585,13 @@ export function collect(generation: i32): i64 {
   updateRefs(young);
   subtractRefs(young);
   moveUnreachable(young, unreachable);
-  if (NEW()) untrackTuples(young);
+  if (NEW()) untrackAll(young, T.TUPLE);
 
   if (young != old) {
     if (generation == 1) st64(GC_LONG_LIVED_PENDING, ld64(GC_LONG_LIVED_PENDING) + <u64>listSize(young));
     listMerge(young, old);
   } else {
-    untrackDicts(young);
+    untrackAll(young, T.DICT);
     st64(GC_LONG_LIVED_PENDING, 0);
     st64(GC_LONG_LIVED_TOTAL, <u64>listSize(young));
   }
