@@ -703,41 +703,6 @@ export function immortalizeHeap(): void {
 // --- the interpreter's start-up population ----------------------------------------------------------
 
 /**
- * What a real interpreter has tracked by the time __main__'s first statement
- * runs (under cowsim's agent, src/real/agent.py): `objects` tracked containers
- * spread `perPage` to a 4 KiB page among untracked memory (strings, code,
- * static data), all in generation 2, and the generation counts. Measured with
- *   node /tmp/gcw/real.mjs gc-startup.yaml X.Y   (docs/cpython/gc.md):
- *   print(len(gc.get_objects()), gc.get_count()) as the first step.
- */
-function startupObjects(): i32 {
-  let v = VERSION();
-  if (v < 30) return 4203;
-  if (v == 306) return 7631;
-  if (v == 307) return 6718;
-  if (v == 308) return 6895;
-  if (v == 309) return 7039;
-  if (v == 310) return 7257;
-  if (v == 311) return 11892;
-  if (v == 312) return 8086;
-  return 8856;
-}
-
-/** Tracked objects per 4 KiB page of the start-up heap (calibrated: the child's gc.collect() dirties ~objects/perPage pages). */
-function startupPerPage(): i32 {
-  let v = VERSION();
-  if (v < 30) return 17;
-  if (v == 306) return 17;
-  if (v == 307) return 17;
-  if (v == 308) return 19;
-  if (v == 309) return 18;
-  if (v == 310) return 18;
-  if (v == 311) return 17;
-  if (v == 312) return 19;
-  return 15;
-}
-
-/**
  * Builds the start-up population: empty lists (tracked for good, like the
  * interpreter's module-level containers) in runs of `perPage`, each run followed
  * by untracked blocks of the same size class up to a page, so the tracked heads
@@ -745,8 +710,9 @@ function startupPerPage(): i32 {
  */
 export function buildStartupHeap(): void {
   st64(GC_COLLECTING, 1);
-  let n = startupObjects();
-  let perPage = startupPerPage();
+  // Measured per version (src/sim/interpreter.ts objectParams, docs/cpython/gc.md).
+  let n = <i32>param(P.GC_STARTUP_OBJECTS);
+  let perPage = <i32>param(P.GC_STARTUP_PER_PAGE);
   let h = GC_HEAD();
   let req: u64 = h + 40; // list object + GC head
   let block: u64 = (req + 15) & ~<u64>15;

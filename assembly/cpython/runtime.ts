@@ -49,7 +49,9 @@ export const enum P {
   BYTES_HEADER = 20, // 32 (3.x) or 36 (2.7 str)
   DICT_NEW_ALLOCATES_KEYS = 21, // PyDict_New gives a dict its own 8-slot keys object (else the shared empty keys)
   DICT_SKIP_SAME_VALUE = 22, // 3.8+: insertdict does not rewrite a slot with the same value
-  COUNT = 24,
+  GC_STARTUP_OBJECTS = 23, // tracked objects a real interpreter has when __main__ starts
+  GC_STARTUP_PER_PAGE = 24, // how many of them share a 4 KiB page
+  COUNT = 26,
 }
 const params = memory.data(<i32>P.COUNT * 8);
 

@@ -25,8 +25,19 @@ const P = {
   FLOAT_FREELIST: 6, STR_ASCII_HEADER: 7, STR_COMPACT_HEADER: 8, TUPLE_FREELIST_SIZES: 9, LIST_GROWTH: 10,
   LIST_PRESIZE: 11, DICT_KEYS_HEADER: 12, DICT_UNICODE_ENTRY: 13, DICT_GROWTH: 14, RANGE_BYTES: 15,
   RANGEITER_BYTES: 16, GC_THRESHOLD0: 17, GC_THRESHOLD1: 18, GC_THRESHOLD2: 19, BYTES_HEADER: 20,
-  DICT_NEW_ALLOCATES_KEYS: 21, DICT_SKIP_SAME_VALUE: 22,
+  DICT_NEW_ALLOCATES_KEYS: 21, DICT_SKIP_SAME_VALUE: 22, GC_STARTUP_OBJECTS: 23, GC_STARTUP_PER_PAGE: 24,
 } as const;
+
+/**
+ * The interpreter's start-up population of GC-tracked objects: how many a real interpreter has when
+ * __main__'s first statement runs under the agent (len(gc.get_objects()) measured as the first step of a
+ * scenario, docs/cpython/gc.md), and how many share a 4 KiB page (calibrated so that a child's gc.collect()
+ * of a nearly empty program dirties what it dirties for real).
+ */
+const GC_STARTUP: Record<PyVersion, [objects: number, perPage: number]> = {
+  "2.7": [4203, 17], "3.6": [7631, 17], "3.7": [6718, 17], "3.8": [6895, 19], "3.9": [7039, 18],
+  "3.10": [7257, 18], "3.11": [11892, 17], "3.12": [8086, 19], "3.13": [8856, 15],
+};
 
 /** The evaluator's object-model parameters for a version, from src/profiles/objects.ts. */
 export function objectParams(v: PyVersion): [number, number][] {
@@ -57,6 +68,8 @@ export function objectParams(v: PyVersion): [number, number][] {
     [P.BYTES_HEADER, o.bytes.headerBytes],
     [P.DICT_NEW_ALLOCATES_KEYS, o.dict.dictNewAllocatesKeys ? 1 : 0],
     [P.DICT_SKIP_SAME_VALUE, n >= 308 ? 1 : 0],
+    [P.GC_STARTUP_OBJECTS, GC_STARTUP[v][0]],
+    [P.GC_STARTUP_PER_PAGE, GC_STARTUP[v][1]],
   ];
 }
 
