@@ -4,19 +4,11 @@ import { CowsimError } from "../src/errors.js";
 import { parseScenario } from "../src/scenario.js";
 import { runReportSchema } from "../src/report.js";
 import { findPython } from "../src/real/discover.js";
+import { haveRealPython } from "./helpers/real.js";
 import { runReal, runRealDetailed } from "../src/real/runner.js";
 
-function have311(): boolean {
-  if (process.platform !== "linux" || !existsSync("/proc/self/smaps_rollup")) return false;
-  try {
-    findPython("3.11");
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-const canRun = have311();
+const canRun = haveRealPython("3.11");
 
 describe.skipIf(!canRun)("real runner (CPython 3.11 on this kernel)", () => {
   it("runs a tiny scenario: namespaces, fork copies them, child COW is measured", async () => {

@@ -15,7 +15,7 @@ import { CowsimError } from "../src/errors.js";
 import type { ProcessMeasure, RunReport } from "../src/report.js";
 import { PYTHON_PROFILES, parseScenario } from "../src/scenario.js";
 import { parse } from "../src/python/parser.js";
-import { findPython } from "../src/real/discover.js";
+import { haveRealPython } from "./helpers/real.js";
 import {
   checkTolerance,
   compareReports,
@@ -258,16 +258,7 @@ function fake(steps: ReturnType<typeof parseScenario>["steps"]): RunReport {
 
 const evaluatorPresent = existsSync(join(root, "src", "sim", "interpreter.ts"));
 
-function haveReal311(): boolean {
-  if (process.platform !== "linux" || !existsSync("/proc/self/smaps_rollup")) return false;
-  try {
-    findPython("3.11");
-    return true;
-  } catch {
-    return false;
-  }
-}
-const real311 = haveReal311();
+const real311 = haveRealPython("3.11");
 const skipNote = !evaluatorPresent
   ? " [SKIPPED: waits for src/sim/interpreter.ts, the Python evaluator]"
   : !real311
