@@ -18,10 +18,10 @@ import * as text from "./cpython/text";
 import * as kmem from "./kernel/kmem";
 import * as gcmod from "./cpython/gc";
 import { LIBPYTHON_DATA, LIBPYTHON_DATA_SIZE, LIBC_DATA, LIBC_DATA_SIZE } from "./cpython/image";
-import { framesInit, framesUsed, framesReserved, PAGE_SHIFT } from "./kernel/frames";
+import { framesInit, framesUsed, framesReserved, slotsUsed, PAGE_SHIFT } from "./kernel/frames";
 import { kmemBytesUsed } from "./kernel/kmem";
 import { isAlive, mmOf, vmaAt, pidCount } from "./kernel/mm";
-import { switchTo, ld64, st64, ld8, st8, fillRange, wr } from "./kernel/memory";
+import { switchTo, ld64, st64, ld8, st8, fillRange, wr, slotShares } from "./kernel/memory";
 import * as sys from "./kernel/syscalls";
 import * as check from "./kernel/check";
 import { smapsRollup as rollupOf, rollupPtr as rollupAddr } from "./kernel/smaps";
@@ -165,6 +165,16 @@ export function framesInUse(): u32 {
 
 export function framesHighWater(): u32 {
   return framesReserved();
+}
+
+/** Host pages holding frame bytes (frames with equal bytes may share one: kernel/frames.ts). */
+export function slotsInUse(): u32 {
+  return slotsUsed();
+}
+
+/** Copies whose bytes came back equal to their source's and now share its host page. */
+export function slotSharesDone(): u64 {
+  return slotShares;
 }
 
 export function hostBytesUsed(): usize {

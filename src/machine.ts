@@ -293,10 +293,17 @@ export class Machine {
   }
 
   /** Frames in use (simulated RAM in pages) and linear memory the instance holds, in bytes. */
-  hostMemory(): { framesInUse: number; framesHighWater: number; wasmBytes: number; kernelBytes: number } {
+  hostMemory(): {
+    framesInUse: number; framesHighWater: number; slotsInUse: number; slotShares: number;
+    wasmBytes: number; kernelBytes: number;
+  } {
     return {
       framesInUse: this.x.framesInUse(),
       framesHighWater: this.x.framesHighWater(),
+      /** Host pages holding frame bytes: frames whose bytes are equal may share one. */
+      slotsInUse: this.x.slotsInUse(),
+      /** CoW copies that came back equal to their source and gave up their own host page. */
+      slotShares: Number(this.x.slotSharesDone()),
       wasmBytes: this.x.memory.buffer.byteLength,
       kernelBytes: this.x.hostBytesUsed(),
     };

@@ -197,3 +197,66 @@ describe("bad input and simulated faults", () => {
     }
   });
 });
+
+describe("host storage: copies whose bytes come back equal share one host page (invisible to accounting)", () => {
+  it("a child that writes and restores each page: counted as copies, stored once; later writes on either side stay private", async () => {
+    const m = await debugMachine();
+    const parent = m.spawnBare();
+    const N = 300n;
+    const a = m.mmap(parent, N * PAGE);
+    for (let i = 0n; i < N; i++) for (let w = 0n; w < 4n; w++) m.write64(parent, a + i * PAGE + w * 1000n, i * 10n + w);
+    const child = m.fork(parent);
+    const before = m.hostMemory();
+    // The child's "incref, decref" on every page: each page is copied (a CoW fault) and ends equal.
+    for (let i = 0n; i < N; i++) {
+      const v = m.read64(child, a + i * PAGE);
+      m.write64(child, a + i * PAGE, v + 1n);
+      m.write64(child, a + i * PAGE, v);
+    }
+    const after = m.hostMemory();
+    const c = m.smapsRollup(child);
+    expect(c.minflt).toBe(Number(N)); // the simulated kernel saw N copies
+    expect(c.privateDirtyKiB).toBe(Number(N) * 4);
+    expect(after.framesInUse - before.framesInUse).toBe(Number(N));
+    expect(after.slotShares).toBeGreaterThan(Number(N) - 20); // all but the last few copies share
+    expect(after.slotsInUse - before.slotsInUse).toBeLessThan(20);
+    expect(m.checkInvariants()).toBeNull();
+    // A grandchild shares the child's frames; then everybody writes its own values.
+    const grand = m.fork(child);
+    for (let i = 0n; i < N; i += 3n) m.write64(parent, a + i * PAGE + 8n, 7000n + i);
+    for (let i = 0n; i < N; i += 2n) m.write64(child, a + i * PAGE + 16n, 8000n + i);
+    for (let i = 0n; i < N; i += 5n) m.write64(grand, a + i * PAGE + 24n, 9000n + i);
+    for (let i = 0n; i < N; i++) {
+      const base = a + i * PAGE;
+      expect(m.read64(parent, base)).toBe(i * 10n);
+      expect(m.read64(parent, base + 8n)).toBe(i % 3n === 0n ? 7000n + i : 0n);
+      expect(m.read64(child, base + 8n)).toBe(0n);
+      expect(m.read64(child, base + 16n)).toBe(i % 2n === 0n ? 8000n + i : 0n);
+      expect(m.read64(grand, base + 16n)).toBe(0n);
+      expect(m.read64(grand, base + 24n)).toBe(i % 5n === 0n ? 9000n + i : 0n);
+      expect(m.read64(parent, base + 24n)).toBe(0n);
+      expect(m.read64(child, base + 1000n)).toBe(i * 10n + 1n);
+    }
+    expect(m.checkInvariants()).toBeNull();
+    // Exits free frames and slots alike.
+    m.exit(grand);
+    m.exit(child);
+    m.exit(parent);
+    expect(m.hostMemory().framesInUse).toBe(0);
+    expect(m.hostMemory().slotsInUse).toBe(1); // the zero page
+  });
+
+  it("a copy that stays different keeps a host page of its own", async () => {
+    const m = await debugMachine();
+    const parent = m.spawnBare();
+    const N = 100n;
+    const a = m.mmap(parent, N * PAGE);
+    for (let i = 0n; i < N; i++) m.write64(parent, a + i * PAGE, i);
+    const child = m.fork(parent);
+    const before = m.hostMemory();
+    for (let i = 0n; i < N; i++) m.write64(child, a + i * PAGE + 4088n, 1n);
+    const after = m.hostMemory();
+    expect(after.slotShares - before.slotShares).toBe(0);
+    expect(after.slotsInUse - before.slotsInUse).toBe(Number(N));
+  });
+});

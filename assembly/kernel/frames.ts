@@ -2,23 +2,35 @@
  * Physical memory: page frames and their descriptors (Linux's `struct page`,
  * reduced to what copy-on-write and /proc accounting need).
  *
- * Frames are taken from linear memory in chunks of FRAMES_PER_CHUNK, aligned
- * to the host's 4 KiB pages (a frame that straddled two host pages would make
- * every copy touch — and fault in — two of them); each chunk's descriptors
- * are a separate small array:
+ * A *frame* is what the simulated kernel accounts: a page of simulated RAM
+ * with a mapcount, mapped by PTEs. Its bytes live in a *slot*: a page of host
+ * linear memory. Frame numbers and slots are two number spaces, each taken
+ * from fresh memory in chunks of FRAMES_PER_CHUNK:
  *
- *   chunkDir[c] ──▶ ┌─────────┬─────────┬───┬───────────┐   (4 KiB-aligned)
- *                   │ frame 0 │ frame 1 │ … │ frame 255 │
- *                   └─────────┴─────────┴───┴───────────┘
- *   metaDir[c]  ──▶ meta[FRAMES_PER_CHUNK] (u32)
- *   meta:  bits 0..29  mapcount — page-table entries that map this frame
- *          bit  30     SHMEM    — belongs to a shared (MAP_SHARED) object
+ *   descDir[c]    ──▶ desc[256], 16 bytes per frame number:
+ *                       +0 u32 mapcount (bits 0..29; bit 30 SHMEM)
+ *                       +4 u32 slot holding the frame's bytes
+ *                       +8 u32 next free frame number (while free)
+ *   slotDir[c]    ──▶ ┌────────┬────────┬───┬──────────┐   (host-page aligned:
+ *                     │ slot 0 │ slot 1 │ … │ slot 255 │    a slot straddling two
+ *                     └────────┴────────┴───┴──────────┘    host pages would touch both)
+ *   slotRefDir[c] ──▶ u32[256]: frames whose bytes are in each slot (0: free)
  *
- * A frame number is (chunk << FRAMES_PER_CHUNK_SHIFT) | index. Frame 0 is the
- * shared zero page: mapped read-only on the first read of an untouched
- * anonymous page, never written, never counted (vm_normal_page() returns NULL
- * for it, so smaps skips it). Free frames are kept on a LIFO list threaded
- * through their first word, so the most recently freed frame is reused first.
+ * A frame normally has a slot of its own. Two frames may share one slot
+ * while their bytes are equal (KSM's idea, invisible to the simulated
+ * kernel: counts, mapcounts and smaps still see two frames). The child of a
+ * fork that only *reads* objects writes each refcount and puts it back: its
+ * CoW copies end up equal to the parent's pages, and memory.ts
+ * (reclaimOldestCopy) lets them share the parent's slots again, so the host
+ * reuses one warm page instead of touching a fresh one per copy. Any write
+ * into a shared slot first gives the frame a slot of its own (unshareSlot):
+ * the software TLB never holds a write entry for a shared slot.
+ *
+ * Frame 0 is the shared zero page: mapped read-only on the first read of an
+ * untouched anonymous page, never written, never counted (vm_normal_page()
+ * returns NULL for it, so smaps skips it). Free frame numbers and free slots
+ * are two LIFO lists (threaded through the descriptor, and through a free
+ * slot's first word), so the most recently freed host page is reused first.
  */
 import { DEBUG, Err, raise } from "../config";
 import { bumpAlloc } from "./kmem";
@@ -28,14 +40,16 @@ import { bumpAlloc } from "./kmem";
 // @ts-ignore: decorator
 @inline export const FRAMES_PER_CHUNK: u32 = 1 << FRAMES_PER_CHUNK_SHIFT;
 // @ts-ignore: decorator
-@inline const META_BYTES: usize = FRAMES_PER_CHUNK << 2;
+@inline const DESC_SHIFT: usize = 4;
+// @ts-ignore: decorator
+@inline const DESC_BYTES: usize = FRAMES_PER_CHUNK << DESC_SHIFT;
 // @ts-ignore: decorator
 @inline const MAX_CHUNKS: u32 = 16384;
 // @ts-ignore: decorator
 @inline export const MAPCOUNT_MASK: u32 = (1 << 30) - 1;
 // @ts-ignore: decorator
 @inline export const FRAME_SHMEM: u32 = 1 << 30;
-/** The shared zero page. */
+/** The shared zero page (frame 0, in slot 0). */
 // @ts-ignore: decorator
 @inline export const ZERO_FRAME: u32 = 0;
 
@@ -48,12 +62,21 @@ export let PAGE_MASK: u64 = 4095;
 let ramFrames: u32 = 0;
 /** Frames in use (the zero page excluded). */
 let framesInUse: u32 = 0;
-/** Frame numbers handed out so far from fresh chunks (the next fresh one). */
-let nextFresh: u32 = 0;
+/** The next frame number never handed out (frame descriptors exist below it). */
+let nextFreshFrame: u32 = 0;
+/** The next slot never handed out (host pages exist below it). */
+let nextFreshSlot: u32 = 0;
+/** Free frame numbers (0: none; frame 0 is never free). */
 let freeHead: u32 = 0;
-let numChunks: u32 = 0;
-const chunkDir = memory.data(<i32>MAX_CHUNKS * 4);
-const metaDir = memory.data(<i32>MAX_CHUNKS * 4);
+/** Free storage slots (0: none; slot 0 holds the zero page). */
+let slotFreeHead: u32 = 0;
+/** Slots in use (each holds the bytes of one or more frames). */
+let slotsInUse: u32 = 0;
+/** Per chunk of 256 frame numbers: their descriptors. */
+const descDir = memory.data(<i32>MAX_CHUNKS * 4);
+/** Per chunk of 256 slots: their host pages, and their u32 reference counts. */
+const slotDir = memory.data(<i32>MAX_CHUNKS * 4);
+const slotRefDir = memory.data(<i32>MAX_CHUNKS * 4);
 // @ts-ignore: decorator
 @inline const HOST_PAGE: usize = 4096;
 
@@ -62,45 +85,97 @@ export function framesInit(pageShift: u32, ramBytes: u64): void {
   PAGE_SIZE = <u64>1 << pageShift;
   PAGE_MASK = PAGE_SIZE - 1;
   ramFrames = <u32>min<u64>(ramBytes >> pageShift, <u64>MAPCOUNT_MASK);
-  // Frame 0, the zero page, comes from the first chunk and is never handed out.
-  nextFresh = 0;
-  let zero = takeFresh();
-  if (DEBUG) assert(zero == ZERO_FRAME);
+  // Frame 0, the zero page, in slot 0: never handed out, never freed.
+  nextFreshFrame = 0;
+  nextFreshSlot = 0;
+  freeHead = 0;
+  slotFreeHead = 0;
+  framesInUse = 0;
+  let zero = freshFrame();
+  let zslot = freshSlot();
+  if (DEBUG) assert(zero == ZERO_FRAME && zslot == 0);
+  store<u32>(descAddr(ZERO_FRAME) + 4, zslot);
+  store<u32>(slotRefAddr(zslot), 1);
+  slotsInUse = 1;
 }
 
-function takeFresh(): u32 {
-  let f = nextFresh;
+/** A frame number never used before (its descriptor zeroed), or u32.MAX_VALUE. */
+function freshFrame(): u32 {
+  let f = nextFreshFrame;
   if ((f & (FRAMES_PER_CHUNK - 1)) == 0) {
     let chunk = f >> FRAMES_PER_CHUNK_SHIFT;
     if (chunk >= MAX_CHUNKS) {
       raise(Err.HOST_MEMORY, 0);
       return u32.MAX_VALUE;
     }
-    let meta = bumpAlloc(META_BYTES);
-    let base = bumpAlloc(<usize>FRAMES_PER_CHUNK << PAGE_SHIFT, HOST_PAGE);
-    if (base == 0 || meta == 0) return u32.MAX_VALUE;
-    store<u32>(chunkDir + (<usize>chunk << 2), <u32>base);
-    store<u32>(metaDir + (<usize>chunk << 2), <u32>meta);
-    numChunks = chunk + 1;
+    let desc = bumpAlloc(DESC_BYTES);
+    if (desc == 0) return u32.MAX_VALUE;
+    store<u32>(descDir + (<usize>chunk << 2), <u32>desc);
   }
-  nextFresh = f + 1;
+  nextFreshFrame = f + 1;
   return f;
 }
 
+/** A slot never used before (its host page not yet touched), or u32.MAX_VALUE. */
+function freshSlot(): u32 {
+  let s = nextFreshSlot;
+  if ((s & (FRAMES_PER_CHUNK - 1)) == 0) {
+    let chunk = s >> FRAMES_PER_CHUNK_SHIFT;
+    if (chunk >= MAX_CHUNKS) {
+      raise(Err.HOST_MEMORY, 0);
+      return u32.MAX_VALUE;
+    }
+    let refs = bumpAlloc(<usize>FRAMES_PER_CHUNK << 2);
+    let base = bumpAlloc(<usize>FRAMES_PER_CHUNK << PAGE_SHIFT, HOST_PAGE);
+    if (base == 0 || refs == 0) return u32.MAX_VALUE;
+    store<u32>(slotDir + (<usize>chunk << 2), <u32>base);
+    store<u32>(slotRefDir + (<usize>chunk << 2), <u32>refs);
+  }
+  nextFreshSlot = s + 1;
+  return s;
+}
+
+/** Linear-memory address of storage slot `s`. */
 // @ts-ignore: decorator
-@inline function chunkBase(f: u32): usize {
-  return <usize>load<u32>(chunkDir + (<usize>(f >> FRAMES_PER_CHUNK_SHIFT) << 2));
+@inline export function slotAddr(s: u32): usize {
+  return <usize>load<u32>(slotDir + (<usize>(s >> FRAMES_PER_CHUNK_SHIFT) << 2)) +
+    (<usize>(s & (FRAMES_PER_CHUNK - 1)) << PAGE_SHIFT);
+}
+
+// @ts-ignore: decorator
+@inline function slotRefAddr(s: u32): usize {
+  return <usize>load<u32>(slotRefDir + (<usize>(s >> FRAMES_PER_CHUNK_SHIFT) << 2)) +
+    (<usize>(s & (FRAMES_PER_CHUNK - 1)) << 2);
+}
+
+/** Descriptor of frame `f`: +0 mapcount | flags, +4 slot, +8 next free frame number. */
+// @ts-ignore: decorator
+@inline function descAddr(f: u32): usize {
+  return <usize>load<u32>(descDir + (<usize>(f >> FRAMES_PER_CHUNK_SHIFT) << 2)) +
+    (<usize>(f & (FRAMES_PER_CHUNK - 1)) << DESC_SHIFT);
+}
+
+// @ts-ignore: decorator
+@inline function metaAddr(f: u32): usize {
+  return descAddr(f);
+}
+
+/** The storage slot holding frame `f`'s bytes. */
+// @ts-ignore: decorator
+@inline export function frameSlot(f: u32): u32 {
+  return load<u32>(descAddr(f) + 4);
+}
+
+/** How many frames keep their bytes in slot `s`. */
+// @ts-ignore: decorator
+@inline export function slotRefs(s: u32): u32 {
+  return load<u32>(slotRefAddr(s));
 }
 
 /** Linear-memory address of a frame's first byte. */
 // @ts-ignore: decorator
 @inline export function frameAddr(f: u32): usize {
-  return chunkBase(f) + (<usize>(f & (FRAMES_PER_CHUNK - 1)) << PAGE_SHIFT);
-}
-
-// @ts-ignore: decorator
-@inline function metaAddr(f: u32): usize {
-  return <usize>load<u32>(metaDir + (<usize>(f >> FRAMES_PER_CHUNK_SHIFT) << 2)) + (<usize>(f & (FRAMES_PER_CHUNK - 1)) << 2);
+  return slotAddr(frameSlot(f));
 }
 
 // @ts-ignore: decorator
@@ -137,9 +212,38 @@ function takeFresh(): u32 {
   return (v - 1) & MAPCOUNT_MASK;
 }
 
+/** A free storage slot (refs 1), or u32.MAX_VALUE and an error when none can be had. */
+function allocSlot(): u32 {
+  let s = slotFreeHead;
+  if (s != 0) {
+    slotFreeHead = load<u32>(slotAddr(s));
+  } else {
+    s = freshSlot();
+    if (s == u32.MAX_VALUE) return s;
+  }
+  if (DEBUG) assert(slotRefs(s) == 0);
+  store<u32>(slotRefAddr(s), 1);
+  slotsInUse++;
+  return s;
+}
+
+/** Drops one frame's use of slot `s`; the last one frees it. */
+function releaseSlot(s: u32): void {
+  let a = slotRefAddr(s);
+  let r = load<u32>(a);
+  if (DEBUG) assert(r > 0 && s != 0);
+  store<u32>(a, r - 1);
+  if (r == 1) {
+    store<u32>(slotAddr(s), slotFreeHead);
+    slotFreeHead = s;
+    slotsInUse--;
+  }
+}
+
 /**
- * A new frame with mapcount 0 and no flags, its contents undefined (callers
- * zero it or copy into it). u32.MAX_VALUE and an error when none can be had.
+ * A new frame with mapcount 0 and no flags, in a slot of its own, its
+ * contents undefined (callers zero it or copy into it). u32.MAX_VALUE and an
+ * error when none can be had.
  */
 export function allocFrame(): u32 {
   if (framesInUse >= ramFrames) {
@@ -148,22 +252,70 @@ export function allocFrame(): u32 {
   }
   let f = freeHead;
   if (f != 0) {
-    freeHead = load<u32>(frameAddr(f));
+    freeHead = load<u32>(descAddr(f) + 8);
   } else {
-    f = takeFresh();
+    f = freshFrame();
     if (f == u32.MAX_VALUE) return f;
   }
+  let s = allocSlot();
+  if (s == u32.MAX_VALUE) return s;
   store<u32>(metaAddr(f), 0);
+  store<u32>(descAddr(f) + 4, s);
   framesInUse++;
   return f;
 }
 
+/** Frames freed so far (lets memory.ts know a frame number may have been reused). */
+export let framesFreed: u64 = 0;
+
 export function freeFrame(f: u32): void {
   if (DEBUG) assert(f != ZERO_FRAME && mapcount(f) == 0);
+  framesFreed++;
   store<u32>(metaAddr(f), 0);
-  store<u32>(frameAddr(f), freeHead);
+  releaseSlot(frameSlot(f));
+  store<u32>(descAddr(f) + 4, 0);
+  store<u32>(descAddr(f) + 8, freeHead);
   freeHead = f;
   framesInUse--;
+}
+
+/**
+ * Frame `f` (in a shared slot) gets a slot of its own holding the same bytes,
+ * before a write. Returns the new slot (u32.MAX_VALUE if the host has no memory).
+ */
+export function unshareSlot(f: u32): u32 {
+  let old = frameSlot(f);
+  if (DEBUG) assert(slotRefs(old) > 1);
+  let s = allocSlot();
+  if (s == u32.MAX_VALUE) return s;
+  memory.copy(slotAddr(s), slotAddr(old), <usize>PAGE_SIZE);
+  releaseSlot(old);
+  store<u32>(descAddr(f) + 4, s);
+  return s;
+}
+
+/**
+ * Lets frame `f` keep its bytes in the slot of frame `g`, whose bytes are
+ * equal (the caller compared them), and frees f's own slot.
+ */
+export function shareSlot(f: u32, g: u32): void {
+  let s = frameSlot(g);
+  let old = frameSlot(f);
+  if (DEBUG) assert(s != old && f != ZERO_FRAME && g != ZERO_FRAME);
+  if (DEBUG) assert(memory.compare(slotAddr(s), slotAddr(old), <usize>PAGE_SIZE) == 0);
+  store<u32>(slotRefAddr(s), slotRefs(s) + 1);
+  store<u32>(descAddr(f) + 4, s);
+  releaseSlot(old);
+}
+
+/** Storage slots in use (host pages holding frame bytes; ≤ frames in use + 1). */
+export function slotsUsed(): u32 {
+  return slotsInUse;
+}
+
+/** Slots ever taken from linear memory (the host pages the frames' bytes have needed at most). */
+export function slotsReserved(): u32 {
+  return nextFreshSlot;
 }
 
 export function framesUsed(): u32 {
@@ -172,5 +324,5 @@ export function framesUsed(): u32 {
 
 /** Frames ever taken from linear memory (the high-water mark of simulated RAM). */
 export function framesReserved(): u32 {
-  return nextFresh;
+  return nextFreshFrame;
 }
