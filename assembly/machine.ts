@@ -289,6 +289,16 @@ export function mallocStats(pid: u32): usize {
 }
 
 /** Whole-machine invariant check (see kernel/check.ts): the number of violations. */
+/** FNV-1a digest of the pages `pid` has present (kernel/check.ts). */
+export function digestMemory(pid: u32): u64 {
+  return check.digestMemory(pid);
+}
+
+/** Turns the evaluator's bulk loops on or off (tests compare both). */
+export function setBulkLoops(on: bool): void {
+  ev.bulkLoops = on;
+}
+
 export function checkInvariants(): u32 {
   return check.checkMachine();
 }

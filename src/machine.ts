@@ -270,6 +270,16 @@ export class Machine {
    * PTEs mapping it, no writable PTE on a frame mapped twice in a private
    * mapping…). Returns a description of the first violation, or null.
    */
+  /** A digest of the bytes of every page `pid` has present (faults nothing in). */
+  digestMemory(pid: number): bigint {
+    return BigInt.asUintN(64, this.call(() => this.x.digestMemory(pid)));
+  }
+
+  /** Turns the evaluator's bulk loops off (or back on): tests check that both leave the same machine. */
+  setBulkLoops(on: boolean): void {
+    this.x.setBulkLoops(on);
+  }
+
   checkInvariants(): string | null {
     const n = this.call(() => this.x.checkInvariants());
     if (n === 0) return null;

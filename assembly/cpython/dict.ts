@@ -606,6 +606,14 @@ function remember(d: u64, key: u64, cache: usize): void {
   }
 }
 
+/**
+ * The simulated address of `key`'s value slot when the inline cache still
+ * holds it (3.x dicts), else 0. Lets the evaluator run a loop's stores in bulk.
+ */
+export function dictCachedValueSlot(d: u64, key: u64, cache: usize): u64 {
+  return compact() ? cachedValueSlot(d, key, cache) : 0;
+}
+
 /** dict[key] (borrowed) through an inline cache (3.x dicts; 2.7 falls back). */
 export function dictGetCached(d: u64, key: u64, cache: usize): u64 {
   if (!compact()) return dictGet(d, key);

@@ -13,7 +13,8 @@
  * process) are not modelled (docs/cpython/evaluator.md).
  */
 import { DEBUG, Err, raise, failed, lastError, lastErrorValue } from "../config";
-import { ld64, st64, curPid } from "../kernel/memory";
+import { ld64, ld32, st64, wr, curPid, currentAlive } from "../kernel/memory";
+import { PAGE_SHIFT } from "../kernel/frames";
 import { kmemAlloc, kmemFree } from "../kernel/kmem";
 import {
   P, param, PY2, VERSION, T, typeOf, INCREF, DECREF, XDECREF, Py_None, Py_True, Py_False, newBool, RT_GLOBALS,
@@ -21,12 +22,13 @@ import {
 } from "./runtime";
 import { newInt, intValue, isInt, newFloat } from "./numbers";
 import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listItem, listSetItem, listAppend, listAppendSteal } from "./sequence";
-import { newDict, dictGet, dictSet, dictDel, dictGetCached, dictSetCached } from "./dict";
+import { newDict, dictGet, dictSet, dictDel, dictGetCached, dictSetCached, dictCachedValueSlot } from "./dict";
 import { iterNext, ITER_DONE } from "./iter";
 import { binaryOp, compareOp, truthy, getItem, setItem, delItem, getIter, Msg } from "./ops";
 import { Exc, setExc, excKind, excPending, builtinObj, moduleObj, moduleId, builtinId } from "./interp";
 import { callObject, callMethod } from "./builtins";
-import { initObject, gcMalloc, gcTrack } from "./runtime";
+import { initObject, gcMalloc, gcTrack, gcIsTracked } from "./runtime";
+import { mayBeContainer } from "./compare";
 import { newSet, setAdd } from "./set";
 import {
   newBoundMethod, boundMethodSelf, newComprehensionFunction, comprehensionHasFrame, newFrame, releaseFrame,
@@ -128,6 +130,68 @@ function moduleAttr(m: u64, nameInfo: usize, nameIndex: i32): u64 {
   return f;
 }
 
+/**
+ * `for NAME in LIST: pass` at module level, in bulk.
+ *
+ * Each step of that loop is FOR_ITER (listiter_next: it_index++, Py_INCREF(item)),
+ * STORE_NAME (PyDict_SetItem on the globals: Py_INCREF(key), Py_INCREF(item), the
+ * value slot rewritten, ma_version bumped, MAINTAIN_TRACKING, Py_DECREF(previous
+ * item), Py_DECREF(key)), Py_DECREF(item), JUMP. Once one step has run in this
+ * process, every page it writes besides the items' is private and dirty here
+ * (the iterator, the key, the dict and its entry), so the steps that follow
+ * change memory only in this: each item's refcount goes up by one and, a step
+ * later, back down — one write access to the item's header (none for an
+ * immortal object, 3.12+: a read). This runs items i … n-2 that way and leaves
+ * the same end state as the steps would: the name bound to item n-2 (its
+ * reference), the previous value released, it_index = n-1, ma_version advanced
+ * once per changed value. The last item and the exhaustion take the normal path.
+ * Stops early before an item that would make an untracked globals dict tracked.
+ */
+export let bulkLoops: bool = true;
+
+function bulkEmptyListLoop(it: u64, d: u64, va: u64): void {
+  let seq = ld64(it + 24);
+  if (seq == 0) return;
+  let i = <i64>ld64(it + 16);
+  let n = listSize(seq);
+  if (i < 1 || n - i < 3) return;
+  let items = ld64(seq + 24);
+  let tracked = gcIsTracked(d);
+  let immortal = param(P.IMMORTAL) != 0;
+  let skipSame = param(P.DICT_SKIP_SAME_VALUE) != 0;
+  let old = ld64(va);
+  let prev = old;
+  let changes: u64 = 0;
+  // The page of the last item written, and its linear base (valid while no
+  // other translation can have moved that page: only item accesses run here).
+  let lastVpn: u64 = u64.MAX_VALUE;
+  let k = i;
+  let end = n - 1;
+  for (; k < end; k++) {
+    let item = ld64(items + (<u64>k << 3));
+    if (!tracked && mayBeContainer(item)) break;
+    let vpn = item >> PAGE_SHIFT;
+    if (vpn != lastVpn) {
+      if (immortal) {
+        if (ld32(item) == 0xFFFFFFFF) { lastVpn = u64.MAX_VALUE; } else { wr(item); lastVpn = vpn; }
+      } else {
+        wr(item);
+        lastVpn = vpn;
+      }
+      if (!currentAlive()) return; // a simulated OOM killed the process on a copy
+    } // else: on the page just written, nothing more to fault
+
+    if (item != prev || !skipSame) changes++;
+    prev = item;
+  }
+  if (k == i) return;
+  INCREF(prev);
+  if (changes > 0) st64(va, prev);
+  st64(d + 24, ld64(d + 24) + changes);
+  st64(it + 16, <u64>k);
+  DECREF(old);
+}
+
 /** Where the last run stopped (the failing instruction) for the host's error message. */
 export let errPc: i32 = -1;
 
@@ -145,6 +209,7 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
   let sp: i32 = 0;
   let pc: i32 = 0;
   let globals = ld64(RT_GLOBALS);
+  let storeSeen: i32 = -1; // the last STORE_NAME run (see bulkEmptyListLoop)
   errPc = -1;
   while (pc < ncode) {
     if (gcScheduled()) runScheduledGc(); // 3.12+: the eval breaker runs a scheduled collection
@@ -178,6 +243,7 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
         let name = load<u64>(names + (<usize>arg << 3));
         dictSetCached(globals, name, v, cache + (<usize>at << 4));
         DECREF(v);
+        storeSeen = at;
         break;
       }
       case Op.DELETE_NAME: {
@@ -418,6 +484,15 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
       }
       case Op.FOR_ITER: {
         let it = peek(stack, sp - 1);
+        if (storeSeen == pc && bulkLoops) {
+          // The STORE_NAME after this FOR_ITER has run: an empty body (JUMP back here) runs in bulk.
+          let after = load<u32>(code + (<usize>(pc + 1) << 2));
+          if ((after & 0xff) == Op.JUMP && <i32>(after >> 8) == at && typeOf(it) == T.LISTITER) {
+            let name = load<u64>(names + (<usize>(load<u32>(code + (<usize>pc << 2)) >> 8) << 3));
+            let va = dictCachedValueSlot(globals, name, cache + (<usize>pc << 4));
+            if (va != 0) bulkEmptyListLoop(it, globals, va);
+          }
+        }
         let v = iterNext(it);
         if (v == ITER_DONE) {
           if (excPending()) break;

@@ -11,7 +11,7 @@
  * Returns the number of violations (0 when all is well); the first one is
  * described by checkFirstFrame / checkFirstKind.
  */
-import { framesReserved, mapcount, ZERO_FRAME, FRAME_SHMEM, frameFlags } from "./frames";
+import { framesReserved, mapcount, ZERO_FRAME, FRAME_SHMEM, frameFlags, frameAddr } from "./frames";
 import { PTE_PRESENT, PTE_WRITE, LEVEL_ENTRIES, VPN_LIMIT, pteFrame, nextLeaf, leafBase } from "./pagetable";
 import { mmOf, pidCount, vmaAt, ProcState, VM_SHARED, findVma } from "./mm";
 import { kmemAlloc, kmemFree } from "./kmem";
@@ -98,4 +98,33 @@ export function checkMachine(): u32 {
   }
   kmemFree(counts, <usize>n << 2);
   return violations;
+}
+
+/**
+ * A digest (FNV-1a over 64-bit words) of every page `pid` has present and
+ * not the zero page: the page number, then its bytes. Reads frames directly,
+ * so it faults nothing in. Two runs that must leave the same memory (the
+ * evaluator's bulk paths against the step-by-step ones) compare digests.
+ */
+export function digestMemory(pid: u32): u64 {
+  let mm = mmOf(pid);
+  let h: u64 = 0xcbf29ce484222325;
+  if (mm.pgd == 0) return h;
+  let pgd = <usize>mm.pgd;
+  let words = <usize>(1 << PAGE_SHIFT) >> 3;
+  let vpn: u64 = 0;
+  while (vpn < VPN_LIMIT) {
+    let leaf = nextLeaf(pgd, vpn, VPN_LIMIT);
+    if (leaf == 0) break;
+    let base = leafBase;
+    for (let i: u32 = 0; i < LEVEL_ENTRIES; i++) {
+      let pte = load<u32>(leaf + (<usize>i << 2));
+      if ((pte & PTE_PRESENT) == 0 || pteFrame(pte) == ZERO_FRAME) continue;
+      h = (h ^ (base + <u64>i)) * 0x100000001b3;
+      let a = frameAddr(pteFrame(pte));
+      for (let w: usize = 0; w < words; w++) h = (h ^ load<u64>(a + (w << 3))) * 0x100000001b3;
+    }
+    vpn = base + LEVEL_ENTRIES;
+  }
+  return h;
 }

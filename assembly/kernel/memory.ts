@@ -66,6 +66,11 @@ export function switchTo(pid: u32): void {
   flushTlb();
 }
 
+/** False once the current process has been killed by a fatal fault. */
+export function currentAlive(): bool {
+  return curPid != 0 && cur.state == ProcState.ALIVE;
+}
+
 /** Forgets the TLB entries of one page of the current process. */
 // @ts-ignore: decorator
 @inline function tlbEvict(vpn: u64): void {
