@@ -434,25 +434,107 @@ function tupleFromIterable(src: u64): u64 {
   return r;
 }
 
-/** builtin sum: the int fast path keeps a C long; each item is increfed by the iterator and decrefed. */
+/**
+ * builtin sum (Python/bltinmodule.c builtin_sum_impl / builtin_sum, read for 2.7, 3.6, 3.8, 3.11–3.13).
+ * While the running total and the items are exact ints it is kept in a C long, and while it is a float in a
+ * C double: no object is made per item, each item is only increfed by the iterator and decrefed. An item of
+ * another type (or an overflow) turns the total back into an object and continues with PyNumber_Add.
+ * Items taken on the fast paths: ints (2.7: PyInt only; 3.11+: bool too); on the float path also ints
+ * (3.11+: any int subclass, i.e. bool). 3.12+ adds Neumaier's compensation to the float total.
+ */
 function sum(args: usize, npos: i32, nkw: i32): u64 {
   if (npos < 1 || npos > 2) return badArgs(B.SUM);
   let start: u64 = npos == 2 ? arg(args, 1) : 0;
   let it = getIter(arg(args, 0));
   if (it == 0) return 0;
-  let acc: u64;
-  if (start != 0) { INCREF(start); acc = start; } else acc = newInt(0);
+  let result: u64;
+  if (start != 0) { INCREF(start); result = start; } else result = newInt(0);
+  let v311 = VERSION() >= 311;
+  let exactInt = T.INT; // 2.7: PyIntObject (its long is T.LONG2)
+  if (typeOf(result) == exactInt) {
+    let acc = intValue(result);
+    DECREF(result);
+    result = 0;
+    while (result == 0) {
+      let v = iterNext(it);
+      if (v == ITER_DONE) {
+        DECREF(it);
+        if (failed()) return 0;
+        return newInt(acc);
+      }
+      let t = typeOf(v);
+      if (t == exactInt || (v311 && t == T.BOOL)) {
+        let b = intValue(v);
+        let x = acc + b;
+        if (((x ^ acc) >= 0) || ((x ^ b) >= 0)) {
+          acc = x;
+          DECREF(v);
+          continue;
+        }
+      }
+      // Not an int, or an overflow: the total becomes an object again.
+      let r = newInt(acc);
+      let sumObj = binaryOp(0, r, v);
+      DECREF(r);
+      DECREF(v);
+      if (sumObj == 0) { DECREF(it); return 0; }
+      result = sumObj;
+    }
+  }
+  if (typeOf(result) == T.FLOAT) {
+    let f = floatValue(result);
+    let c: f64 = 0;
+    let neumaier = VERSION() >= 312;
+    DECREF(result);
+    result = 0;
+    while (result == 0) {
+      let v = iterNext(it);
+      if (v == ITER_DONE) {
+        DECREF(it);
+        if (failed()) return 0;
+        if (neumaier && c != 0 && isFinite(c)) f += c;
+        return newFloat(f);
+      }
+      let t = typeOf(v);
+      if (t == T.FLOAT) {
+        let x = floatValue(v);
+        if (neumaier) {
+          let s2 = f + x;
+          if (Math.abs(f) >= Math.abs(x)) c += (f - s2) + x;
+          else c += (x - s2) + f;
+          f = s2;
+        } else {
+          f += x;
+        }
+        DECREF(v);
+        continue;
+      }
+      if (t == exactInt || (v311 && t == T.BOOL)) {
+        f += <f64>intValue(v);
+        DECREF(v);
+        continue;
+      }
+      if (neumaier && c != 0 && isFinite(c)) f += c;
+      let r = newFloat(f);
+      let sumObj = binaryOp(0, r, v);
+      DECREF(r);
+      DECREF(v);
+      if (sumObj == 0) { DECREF(it); return 0; }
+      result = sumObj;
+    }
+  }
   while (true) {
     let v = iterNext(it);
     if (v == ITER_DONE) break;
-    let r = binaryOp(0, acc, v);
-    DECREF(acc);
+    let r = binaryOp(0, result, v);
+    DECREF(result);
     DECREF(v);
     if (r == 0) { DECREF(it); return 0; }
-    acc = r;
+    result = r;
   }
   DECREF(it);
-  return acc;
+  if (failed()) { DECREF(result); return 0; }
+  return result;
 }
 
 function minMax(args: usize, npos: i32, isMax: bool): u64 {
