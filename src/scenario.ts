@@ -268,7 +268,7 @@ export function parseScenario(text: string, file?: string): Scenario {
     if (rawStep === null || typeof rawStep !== "object" || Array.isArray(rawStep)) {
       throw new CowsimError(`a step is a mapping such as {run: "..."}, {fork: NAME}, {snapshot: LABEL} or {exit: NAME}`, at);
     }
-    const kinds = Object.keys(rawStep).filter((k): k is StepKind => k in STEP_KINDS);
+    const kinds = Object.keys(rawStep).filter((k): k is StepKind => Object.hasOwn(STEP_KINDS, k));
     if (kinds.length === 0) {
       const keys = Object.keys(rawStep);
       throw new CowsimError(
