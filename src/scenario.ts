@@ -22,8 +22,12 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, extname } from "node:path";
-import { parseDocument, LineCounter } from "yaml";
 import { CowsimError } from "./errors.js";
+
+// yaml is CommonJS: require() loads it without the ES-module wrapper Node builds around a CommonJS
+// package (~2 ms of start-up with commander, src/cli.ts).
+const require = createRequire(import.meta.url);
+const { parseDocument, LineCounter } = require("yaml") as typeof import("yaml");
 
 export const PYTHON_PROFILES = ["2.7", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13"] as const;
 export type PythonProfile = (typeof PYTHON_PROFILES)[number];
@@ -121,7 +125,7 @@ function buildSchemas(z: Zod) {
 let schemas: ReturnType<typeof buildSchemas> | undefined;
 /** The schemas, zod loaded synchronously (its CommonJS build): parseScenario is synchronous. */
 export function zodSchemas(): ReturnType<typeof buildSchemas> {
-  return (schemas ??= buildSchemas((createRequire(import.meta.url)("zod") as typeof import("zod")).z));
+  return (schemas ??= buildSchemas((require("zod") as typeof import("zod")).z));
 }
 
 function zodMessage(err: import("zod").ZodError): string {
