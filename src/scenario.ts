@@ -25,7 +25,7 @@ import { basename, extname } from "node:path";
 import { CowsimError } from "./errors.js";
 
 // yaml is CommonJS: require() loads it without the ES-module wrapper Node builds around a CommonJS
-// package (~2 ms of start-up with commander, src/cli.ts).
+// package (~3 ms of CPU at start-up with commander, src/cli.ts).
 const require = createRequire(import.meta.url);
 const { parseDocument, LineCounter } = require("yaml") as typeof import("yaml");
 
