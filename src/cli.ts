@@ -18,26 +18,17 @@
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { release } from "node:os";
 import { dirname } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { Command, CommanderError } from "commander";
 import { CowsimError } from "./errors.js";
 import { formatReport, groupDigits } from "./report.js";
 import { loadScenario, PYTHON_PROFILES, type PythonProfile } from "./scenario.js";
-import { checkMachine, findPython } from "./real/discover.js";
-import { machinePageSize } from "./real/runner.js";
-import { fidelityOf, formatComparison, formatFidelityLine } from "./validate/compare.js";
-import {
-  installedPythons,
-  loadEntry,
-  loadSimulator,
-  resolvePythonOption,
-  runCase,
-  suitePlan,
-  type CaseResult,
-  type SimulateFn,
-  type SuiteEntry,
-} from "./validate/suite.js";
-import { renderFidelity, summarize, summaryLine } from "./validate/fidelity.js";
+import { loadSimulator, type SimulateFn } from "./simulator.js";
+// `validate` imports the real side and the fidelity report when it runs (import()): `run` needs none of them.
+import type { CaseResult, SuiteEntry } from "./validate/suite.js";
+
+// commander is CommonJS: require() loads it without the ES-module wrapper (as yaml, src/scenario.ts).
+const { Command, CommanderError } = createRequire(import.meta.url)("commander") as typeof import("commander");
 
 const UNITS: Record<string, number> = { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
 
@@ -130,6 +121,11 @@ function readOr(path: string, fallback: string): string {
 }
 
 async function cmdValidate(files: string[], o: ValidateOpts): Promise<number> {
+  const { checkMachine, findPython } = await import("./real/discover.js");
+  const { machinePageSize } = await import("./real/runner.js");
+  const { fidelityOf, formatComparison, formatFidelityLine } = await import("./validate/compare.js");
+  const { installedPythons, loadEntry, resolvePythonOption, runCase, suitePlan } = await import("./validate/suite.js");
+  const { renderFidelity, summarize, summaryLine } = await import("./validate/fidelity.js");
   const suite = !!(o.allVersions || o.writeFidelity);
   if (o.allVersions && o.python) throw new CowsimError("--python and --all-versions exclude each other");
   checkMachine();
@@ -247,7 +243,7 @@ async function cmdValidate(files: string[], o: ValidateOpts): Promise<number> {
   return 0;
 }
 
-function program(): Command {
+function program(): InstanceType<typeof Command> {
   const p = new Command()
     .name("cowsim")
     .description("What a forked CPython worker really costs: simulated Linux copy-on-write and CPython memory, checked against the real thing.")

@@ -7,7 +7,6 @@
  * `pid` is the process's number in the scenario (main = 1, then 2, 3 … in fork order), not an OS pid,
  * so that reports are deterministic.
  */
-import { z } from "zod";
 
 /** The figures of one process: smaps_rollup sizes (KiB) and /proc/PID/stat fault counts. */
 export interface MemoryFigures {
@@ -50,29 +49,6 @@ export interface RunReport {
   /** The scenario's what-ifs (simulation only). */
   whatIf?: { immortalObjects?: boolean; immortalizeBeforeFork?: boolean };
 }
-
-const kib = z.number().int().nonnegative();
-export const processMeasureSchema = z.object({
-  name: z.string(),
-  pid: z.number().int().positive(),
-  rssKiB: kib,
-  pssKiB: kib,
-  sharedCleanKiB: kib,
-  sharedDirtyKiB: kib,
-  privateCleanKiB: kib,
-  privateDirtyKiB: kib,
-  ussKiB: kib,
-  minflt: kib,
-  majflt: kib,
-});
-export const runReportSchema = z.object({
-  name: z.string(),
-  python: z.string(),
-  pageSize: z.number().int().positive(),
-  snapshots: z.array(z.object({ label: z.string(), processes: z.array(processMeasureSchema) })),
-  events: z.array(z.object({ step: z.number().int().positive(), process: z.string(), result: z.string() })).optional(),
-  whatIf: z.object({ immortalObjects: z.boolean().optional(), immortalizeBeforeFork: z.boolean().optional() }).optional(),
-});
 
 /** Group digits by thousands with "," (locale-independent, so output is deterministic). */
 export function groupDigits(n: number): string {

@@ -20,10 +20,14 @@
  * Every problem is reported as a one-line `CowsimError` naming the file and the step.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, extname } from "node:path";
-import { parseDocument, LineCounter } from "yaml";
-import { z } from "zod";
 import { CowsimError } from "./errors.js";
+
+// yaml is CommonJS: require() loads it without the ES-module wrapper Node builds around a CommonJS
+// package (~3 ms of CPU at start-up with commander, src/cli.ts).
+const require = createRequire(import.meta.url);
+const { parseDocument, LineCounter } = require("yaml") as typeof import("yaml");
 
 export const PYTHON_PROFILES = ["2.7", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13"] as const;
 export type PythonProfile = (typeof PYTHON_PROFILES)[number];
@@ -87,32 +91,138 @@ export interface Scenario {
 }
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const processName = z
-  .string()
-  .regex(NAME_RE, "a process name is letters, digits, _ . - (starting with a letter or _)");
 
-const runSchema = z.strictObject({ run: z.string(), in: processName.optional() });
-const forkSchema = z.strictObject({ fork: processName, from: processName.optional() });
-const snapshotSchema = z.strictObject({ snapshot: z.string().min(1, "a snapshot needs a label") });
-const exitSchema = z.strictObject({ exit: processName });
+/*
+ * The rules of a scenario document are the zod schemas below; their first issue is the message.
+ * Importing zod and building the schemas costs ~45 ms, more than the rest of a small run, so both
+ * happen only for a document that breaks a rule: `checkTop` and `checkStep` accept the well-formed
+ * ones without zod. They accept nothing the schemas reject and return what the schemas would
+ * (an object in the schema's key order); anything they do not accept goes to the schemas, which
+ * either accept it too or say what is wrong.
+ */
+type Zod = typeof import("zod").z;
 
-const STEP_KINDS = { run: runSchema, fork: forkSchema, snapshot: snapshotSchema, exit: exitSchema } as const;
-type StepKind = keyof typeof STEP_KINDS;
+function buildSchemas(z: Zod) {
+  const processName = z
+    .string()
+    .regex(NAME_RE, "a process name is letters, digits, _ . - (starting with a letter or _)");
+  const steps = {
+    run: z.strictObject({ run: z.string(), in: processName.optional() }),
+    fork: z.strictObject({ fork: processName, from: processName.optional() }),
+    snapshot: z.strictObject({ snapshot: z.string().min(1, "a snapshot needs a label") }),
+    exit: z.strictObject({ exit: processName }),
+  };
+  const top = z.strictObject({
+    name: z.string().min(1).optional(),
+    python: z.union([z.string(), z.number()]),
+    pageSize: z.number().optional(),
+    whatIf: z.strictObject({ immortalObjects: z.boolean().optional(), immortalizeBeforeFork: z.boolean().optional() }).optional(),
+    steps: z.array(z.unknown()).min(1, "steps: at least one step is needed"),
+  });
+  return { top, steps };
+}
 
-const topSchema = z.strictObject({
-  name: z.string().min(1).optional(),
-  python: z.union([z.string(), z.number()]),
-  pageSize: z.number().optional(),
-  whatIf: z.strictObject({ immortalObjects: z.boolean().optional(), immortalizeBeforeFork: z.boolean().optional() }).optional(),
-  steps: z.array(z.unknown()).min(1, "steps: at least one step is needed"),
-});
+let schemas: ReturnType<typeof buildSchemas> | undefined;
+/** The schemas, zod loaded synchronously (its CommonJS build): parseScenario is synchronous. */
+export function zodSchemas(): ReturnType<typeof buildSchemas> {
+  return (schemas ??= buildSchemas((require("zod") as typeof import("zod")).z));
+}
 
-function zodMessage(err: z.ZodError): string {
+function zodMessage(err: import("zod").ZodError): string {
   const issue = err.issues[0];
   const path = issue.path.length ? issue.path.join(".") + ": " : "";
   if (issue.code === "unrecognized_keys") return `${path}unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
   if (issue.code === "invalid_type") return `${path}expected ${issue.expected}`;
   return path + issue.message;
+}
+
+interface TopData {
+  name?: string;
+  python: string | number;
+  pageSize?: number;
+  whatIf?: WhatIf;
+  steps: unknown[];
+}
+type StepData = {
+  run: { run: string; in?: string };
+  fork: { fork: string; from?: string };
+  snapshot: { snapshot: string };
+  exit: { exit: string };
+};
+export type StepKind = keyof StepData;
+const STEP_KINDS: Record<StepKind, readonly string[]> = {
+  run: ["run", "in"],
+  fork: ["fork", "from"],
+  snapshot: ["snapshot"],
+  exit: ["exit"],
+};
+const TOP_KEYS: readonly string[] = ["name", "python", "pageSize", "whatIf", "steps"];
+const WHAT_IF_KEYS: readonly string[] = ["immortalObjects", "immortalizeBeforeFork"];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+/** Only keys of `allowed`, in any order (what a strict object accepts). */
+function onlyKeys(o: Record<string, unknown>, allowed: readonly string[]): boolean {
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) return false;
+  return true;
+}
+/** z.number() accepts finite numbers only. */
+function isNumber(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v);
+}
+function isProcessName(v: unknown): v is string {
+  return typeof v === "string" && NAME_RE.test(v);
+}
+
+/** The top level without zod, or undefined when the schema has to judge it (exported for the tests). */
+export function checkTop(raw: Record<string, unknown>): TopData | undefined {
+  if (!onlyKeys(raw, TOP_KEYS)) return undefined;
+  const { name, python, pageSize, whatIf, steps } = raw;
+  if (name !== undefined && (typeof name !== "string" || name.length < 1)) return undefined;
+  if (typeof python !== "string" && !isNumber(python)) return undefined;
+  if (pageSize !== undefined && !isNumber(pageSize)) return undefined;
+  if (!Array.isArray(steps) || steps.length < 1) return undefined;
+  let w: WhatIf | undefined;
+  if (whatIf !== undefined) {
+    if (!isRecord(whatIf) || !onlyKeys(whatIf, WHAT_IF_KEYS)) return undefined;
+    const { immortalObjects: io, immortalizeBeforeFork: ib } = whatIf;
+    if ((io !== undefined && typeof io !== "boolean") || (ib !== undefined && typeof ib !== "boolean")) return undefined;
+    w = { ...(io !== undefined ? { immortalObjects: io } : {}), ...(ib !== undefined ? { immortalizeBeforeFork: ib } : {}) };
+  }
+  return {
+    ...(name !== undefined ? { name } : {}),
+    python,
+    ...(pageSize !== undefined ? { pageSize } : {}),
+    ...(w ? { whatIf: w } : {}),
+    steps,
+  };
+}
+
+/** One step of a known kind without zod, or undefined when the schema has to judge it (exported for the tests). */
+export function checkStep<K extends StepKind>(kind: K, raw: Record<string, unknown>): StepData[K] | undefined {
+  if (!onlyKeys(raw, STEP_KINDS[kind])) return undefined;
+  switch (kind) {
+    case "run": {
+      const { run, in: where } = raw;
+      if (typeof run !== "string" || (where !== undefined && !isProcessName(where))) return undefined;
+      return { run, ...(where !== undefined ? { in: where } : {}) } as StepData[K];
+    }
+    case "fork": {
+      const { fork, from } = raw;
+      if (!isProcessName(fork) || (from !== undefined && !isProcessName(from))) return undefined;
+      return { fork, ...(from !== undefined ? { from } : {}) } as StepData[K];
+    }
+    case "snapshot": {
+      const { snapshot } = raw;
+      return typeof snapshot === "string" && snapshot.length >= 1 ? ({ snapshot } as StepData[K]) : undefined;
+    }
+    case "exit": {
+      const { exit } = raw;
+      return isProcessName(exit) ? ({ exit } as StepData[K]) : undefined;
+    }
+  }
+  return undefined;
 }
 
 /** Parse a scenario from YAML or JSON text. `file` is only used in messages. */
@@ -133,9 +243,12 @@ export function parseScenario(text: string, file?: string): Scenario {
   for (const k of ["python", "steps"]) {
     if (!(k in raw)) throw new CowsimError(`missing "${k}"`, where);
   }
-  const top = topSchema.safeParse(raw);
-  if (!top.success) throw new CowsimError(zodMessage(top.error), where);
-  const t = top.data;
+  let t = checkTop(raw as Record<string, unknown>);
+  if (!t) {
+    const top = zodSchemas().top.safeParse(raw);
+    if (!top.success) throw new CowsimError(zodMessage(top.error), where);
+    t = top.data;
+  }
 
   const python = String(t.python);
   if (!(PYTHON_PROFILES as readonly string[]).includes(python)) {
@@ -159,7 +272,7 @@ export function parseScenario(text: string, file?: string): Scenario {
     if (rawStep === null || typeof rawStep !== "object" || Array.isArray(rawStep)) {
       throw new CowsimError(`a step is a mapping such as {run: "..."}, {fork: NAME}, {snapshot: LABEL} or {exit: NAME}`, at);
     }
-    const kinds = Object.keys(rawStep).filter((k): k is StepKind => k in STEP_KINDS);
+    const kinds = Object.keys(rawStep).filter((k): k is StepKind => Object.hasOwn(STEP_KINDS, k));
     if (kinds.length === 0) {
       const keys = Object.keys(rawStep);
       throw new CowsimError(
@@ -169,8 +282,12 @@ export function parseScenario(text: string, file?: string): Scenario {
     }
     if (kinds.length > 1) throw new CowsimError(`one step, one kind: found ${kinds.join(" and ")}`, at);
     const kind = kinds[0];
-    const parsed = STEP_KINDS[kind].safeParse(rawStep);
-    if (!parsed.success) throw new CowsimError(zodMessage(parsed.error), at);
+    let parsed = checkStep(kind, rawStep as Record<string, unknown>);
+    if (!parsed) {
+      const r = zodSchemas().steps[kind].safeParse(rawStep);
+      if (!r.success) throw new CowsimError(zodMessage(r.error), at);
+      parsed = r.data;
+    }
     const needLive = (p: string, role: string) => {
       if (live.has(p)) return;
       if (ended.has(p)) throw new CowsimError(`${role}process "${p}" has exited`, at);
@@ -178,14 +295,14 @@ export function parseScenario(text: string, file?: string): Scenario {
     };
     switch (kind) {
       case "run": {
-        const s = parsed.data as z.infer<typeof runSchema>;
+        const s = parsed as StepData["run"];
         const process = s.in ?? MAIN_PROCESS;
         needLive(process, "");
         steps.push({ kind, index, code: s.run, process });
         break;
       }
       case "fork": {
-        const s = parsed.data as z.infer<typeof forkSchema>;
+        const s = parsed as StepData["fork"];
         const parent = s.from ?? MAIN_PROCESS;
         needLive(parent, "parent ");
         if (live.has(s.fork)) throw new CowsimError(`process "${s.fork}" already exists`, at);
@@ -195,14 +312,14 @@ export function parseScenario(text: string, file?: string): Scenario {
         break;
       }
       case "snapshot": {
-        const s = parsed.data as z.infer<typeof snapshotSchema>;
+        const s = parsed as StepData["snapshot"];
         if (labels.has(s.snapshot)) throw new CowsimError(`snapshot "${s.snapshot}" already exists`, at);
         labels.add(s.snapshot);
         steps.push({ kind, index, label: s.snapshot });
         break;
       }
       case "exit": {
-        const s = parsed.data as z.infer<typeof exitSchema>;
+        const s = parsed as StepData["exit"];
         needLive(s.exit, "");
         live.delete(s.exit);
         ended.add(s.exit);

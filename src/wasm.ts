@@ -7,7 +7,6 @@
  * (e.g. `WebAssembly.compileStreaming(fetch(url))`); Node uses `src/node/load.ts`.
  */
 import { instantiate as instantiateRelease } from "../build/release.js";
-import { instantiate as instantiateDebug } from "../build/debug.js";
 
 /** `release`: -O3, no assertions (users, benchmarks). `debug`: every `if (DEBUG) assert` checked (tests). */
 export type Variant = "release" | "debug";
@@ -15,7 +14,8 @@ export type Variant = "release" | "debug";
 export type Exports = Awaited<ReturnType<typeof instantiateRelease>>;
 
 export async function instantiateModule(module: WebAssembly.Module, variant: Variant): Promise<Exports> {
-  const inst = variant === "debug" ? instantiateDebug : instantiateRelease;
+  // The debug bindings only when asked for (tests, --debug): a release run does not load them.
+  const inst = variant === "debug" ? (await import("../build/debug.js")).instantiate : instantiateRelease;
   let memory: WebAssembly.Memory | undefined;
   const host = {
     /** repr(float) for the evaluator: writes ASCII at dst, returns its length. */

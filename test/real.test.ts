@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { CowsimError } from "../src/errors.js";
 import { parseScenario } from "../src/scenario.js";
-import { runReportSchema } from "../src/report.js";
+import { runReportSchema } from "../src/report-schema.js";
 import { findPython } from "../src/real/discover.js";
 import { haveRealPython } from "./helpers/real.js";
 import { runReal, runRealDetailed } from "../src/real/runner.js";

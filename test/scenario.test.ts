@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CowsimError } from "../src/errors.js";
-import { loadScenario, parseScenario } from "../src/scenario.js";
-import { formatReport, runReportSchema, type RunReport } from "../src/report.js";
+import { parse as parseYaml } from "yaml";
+import { checkStep, checkTop, loadScenario, parseScenario, zodSchemas, type StepKind } from "../src/scenario.js";
+import { formatReport, type RunReport } from "../src/report.js";
+import { runReportSchema } from "../src/report-schema.js";
 
 function err(text: string, file = "s.yaml"): CowsimError {
   try {
@@ -94,6 +96,53 @@ describe("parseScenario", () => {
     expect(err('python: "3.11"\nsteps: [{snapshot: a}, {snapshot: a}]').message).toBe('s.yaml: step 2: snapshot "a" already exists');
     expect(err('python: "3.11"\nsteps: ["run x"]').message).toMatch(/^s\.yaml: step 1: a step is a mapping/);
     expect(err('python: "3.11"\ncolour: red\nsteps: [{snapshot: a}]').message).toMatch(/unknown key "colour"/);
+  });
+
+  it("checks without zod only what the zod schemas accept, with the same data", () => {
+    const odd: unknown[] = [undefined, null, true, 0, -1, 1.5, NaN, Infinity, 4096, 3.11, "", "x", "3.11", "main", "1bad", "a b", [], [1], {}, { a: 1 }];
+    const variants = (o: Record<string, unknown>, keys: string[]): Record<string, unknown>[] => {
+      const out = [o, { ...o, extra: 1 }, Object.fromEntries(Object.entries(o).reverse())];
+      for (const k of keys) {
+        const { [k]: _, ...rest } = o;
+        out.push(rest);
+        for (const v of odd) out.push({ ...o, [k]: v });
+      }
+      return out;
+    };
+    const dir = join(__dirname, "..", "scenarios");
+    const docs = readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => parseYaml(readFileSync(join(dir, f), "utf8")) as Record<string, unknown>);
+    docs.push({ python: "3.11", steps: [{ snapshot: "s" }], name: "n", pageSize: 16384, whatIf: { immortalizeBeforeFork: true, immortalObjects: false } });
+    let quick = 0;
+    for (const doc of docs) {
+      expect(checkTop(doc), JSON.stringify(doc)).toBeDefined();
+      for (const v of [...variants(doc, ["name", "python", "pageSize", "whatIf", "steps"]), ...variants({ ...doc, whatIf: {} }, [])]) {
+        for (const w of v.whatIf && typeof v.whatIf === "object" ? variants(v.whatIf as Record<string, unknown>, ["immortalObjects", "immortalizeBeforeFork"]) : [v.whatIf]) {
+          const d = { ...v, whatIf: w };
+          if (w === undefined) delete d.whatIf;
+          const fast = checkTop(d);
+          if (fast === undefined) continue;
+          quick++;
+          const z = zodSchemas().top.safeParse(d);
+          expect(z.success, JSON.stringify(d)).toBe(true);
+          expect(JSON.stringify(fast)).toBe(JSON.stringify(z.data));
+        }
+      }
+      for (const step of doc.steps as Record<string, unknown>[]) {
+        const kind = Object.keys(step).find((k) => ["run", "fork", "snapshot", "exit"].includes(k)) as StepKind;
+        expect(checkStep(kind, step), JSON.stringify(step)).toBeDefined();
+        for (const s of variants(step, ["run", "in", "fork", "from", "snapshot", "exit"])) {
+          const fast = checkStep(kind, s);
+          if (fast === undefined) continue;
+          quick++;
+          const z = zodSchemas().steps[kind].safeParse(s);
+          expect(z.success, JSON.stringify(s)).toBe(true);
+          expect(JSON.stringify(fast)).toBe(JSON.stringify(z.data));
+        }
+      }
+    }
+    expect(quick).toBeGreaterThan(100);
   });
 
   it("names a missing file", () => {
