@@ -13,6 +13,7 @@ import * as str from "./cpython/str";
 import * as seq from "./cpython/sequence";
 import * as dict from "./cpython/dict";
 import * as ev from "./cpython/eval";
+import * as gen from "./cpython/gen";
 import * as ops from "./cpython/ops";
 import * as text from "./cpython/text";
 import * as kmem from "./kernel/kmem";
@@ -54,13 +55,17 @@ export function spawn(): u32 {
 
 export function fork(pid: u32): u32 {
   clearError();
-  return sys.fork(pid);
+  let child = sys.fork(pid);
+  // The evaluator's per-process state outside simulated memory (suspended generators) is copied too.
+  if (child != 0) gen.genFork(pid, child);
+  return child;
 }
 
 export function exit(pid: u32): bool {
   clearError();
   let ok = sys.exitProcess(pid);
   switchTo(0);
+  gen.genDropDead();
   return ok;
 }
 

@@ -11,6 +11,13 @@
  * The value stack and fast locals live in the evaluator's own memory, not in
  * the simulated heap: the writes a real frame takes (a page or two per
  * process) are not modelled (docs/cpython/evaluator.md).
+ *
+ * The loop (interpret) is re-entrant: a generator's frame (gen.ts) runs in a
+ * nested call, from FOR_ITER or from a builtin consuming it, until its
+ * YIELD_VALUE returns the value; its pc, value stack and locals stay in the
+ * generator's state. What is module-level here is either per step
+ * (errPc, the comprehension zombie frames, topCode) or a stack each nested
+ * run leaves as it found it (the comprehension calls in progress).
  */
 import { DEBUG, Err, raise, failed, lastError, lastErrorValue } from "../config";
 import { ld64, ld32, st64, wr, curPid, currentAlive } from "../kernel/memory";
@@ -35,6 +42,10 @@ import {
   freeZombieFrame,
 } from "./funcs";
 import { gcScheduled, runScheduledGc } from "./gc";
+import {
+  newGenerator, genMigrate, genDropDead, S_CODE, S_NCODE, S_CONSTS, S_NAMES, S_INFO, S_CACHE, S_BLOCK, S_PC, S_SP,
+  S_LOCALS, S_STACK,
+} from "./gen";
 
 export const enum Op {
   NOP = 0,
@@ -86,6 +97,11 @@ export const enum Op {
   COMP_ENTER = 46,
   COMP_CALL = 47, // arg: frame extras
   COMP_EXIT = 48, // arg: comprehension id
+  GEN_FUNC = 49, // arg: generator expression id
+  GEN_CALL = 50, // arg: pc of its body's GEN_HEADER
+  GEN_HEADER = 51,
+  YIELD_VALUE = 52,
+  GEN_RETURN = 53,
 }
 
 /** Comprehension calls in progress: (function, frame) pairs; zombie frames per comprehension id of the step. */
@@ -95,14 +111,19 @@ const MAX_COMPS: i32 = 1024;
 const zombies = memory.data(1024 * 8);
 let zombieMax: i32 = 0;
 
-function releaseComprehensions(): void {
-  while (compDepth > 0) {
+/** Comprehension calls left by an exception, down to depth `base`: their frames freed, their functions released. */
+function releaseComprehensionsAbove(base: i32): void {
+  while (compDepth > base) {
     compDepth--;
     let f = load<u64>(compStack + (<usize>compDepth << 4));
     let fr = load<u64>(compStack + (<usize>compDepth << 4) + 8);
     if (fr != 0) freeZombieFrame(releaseFrame(fr, true));
     if (f != 0) DECREF(f);
   }
+}
+
+function releaseComprehensions(): void {
+  releaseComprehensionsAbove(0);
   for (let i = 0; i < zombieMax; i++) {
     let z = load<u64>(zombies + (<usize>i << 3));
     if (z != 0) freeZombieFrame(z);
@@ -195,6 +216,35 @@ function bulkEmptyListLoop(it: u64, d: u64, va: u64): void {
 /** Where the last run stopped (the failing instruction) for the host's error message. */
 export let errPc: i32 = -1;
 
+/** The running step's code (a frame running it may record errPc and use the step's zombie frames). */
+let topCode: usize = 0;
+
+/** The zombie frame of comprehension / generator expression `id` of the running step, taken (0: none). */
+export function takeZombie(id: i32): u64 {
+  if (id < 0 || id >= MAX_COMPS) return 0;
+  let z = load<u64>(zombies + (<usize>id << 3));
+  store<u64>(zombies + (<usize>id << 3), 0);
+  return z;
+}
+
+/** A released frame becomes the zombie frame of `id` if it has none (true), else the caller frees it. */
+export function offerZombie(id: i32, f: u64): bool {
+  if (id < 0 || id >= MAX_COMPS || topCode == 0 || load<u64>(zombies + (<usize>id << 3)) != 0) return false;
+  store<u64>(zombies + (<usize>id << 3), f);
+  if (id + 1 > zombieMax) zombieMax = id + 1;
+  return true;
+}
+
+/** Resumes a generator's frame (gen.ts state `s`): the next yielded value (a new reference), or 0. */
+export function runGenFrame(s: usize): u64 {
+  let code = load<usize>(s + S_CODE);
+  return interpret(
+    s, code, load<i32>(s + S_NCODE), load<usize>(s + S_CONSTS), load<usize>(s + S_NAMES), load<usize>(s + S_INFO),
+    load<usize>(s + S_STACK), load<usize>(s + S_LOCALS), load<usize>(s + S_CACHE), load<usize>(s + S_BLOCK),
+    load<i32>(s + S_PC), load<i32>(s + S_SP), code == topCode,
+  );
+}
+
 /** Builtin ids for attribute lookups on modules (set by the host per name): moduleAttr[module][name] -> builtin id. */
 
 /**
@@ -203,14 +253,45 @@ export let errPc: i32 = -1;
  * an attribute (module << 8 | builtin id, -1: none), and the method id.
  */
 export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, nameInfo: usize, stackCap: i32, nlocals: i32): i32 {
+  genDropDead(); // generators of processes that have died since
   let stack = kmemAlloc(<usize>(stackCap + 4) << 3);
   let cache = kmemAlloc(<usize>ncode << 4); // inline caches of LOAD_NAME / STORE_NAME (zeroed)
   let locals = kmemAlloc(<usize>(nlocals + 1) << 3);
-  let sp: i32 = 0;
-  let pc: i32 = 0;
+  errPc = -1;
+  topCode = code;
+  interpret(0, code, ncode, consts, names, nameInfo, stack, locals, cache, 0, 0, 0, true);
+  // Frame teardown: what is left on the stack and in the locals is released.
+  if (!failed()) {
+    // interpret left the stack empty; the locals (comprehension variables) go.
+    for (let i = 0; i < nlocals; i++) XDECREF(load<u64>(locals + (<usize>i << 3)));
+    releaseComprehensions();
+    // Generators made by this step that outlive it keep its code (and the constants and names they use).
+    genMigrate(code, ncode, consts, names, nameInfo, cache);
+  } else {
+    compDepth = 0;
+    zombieMax = 0;
+  }
+  topCode = 0;
+  kmemFree(stack, <usize>(stackCap + 4) << 3);
+  kmemFree(cache, <usize>ncode << 4);
+  kmemFree(locals, <usize>(nlocals + 1) << 3);
+  return errPc;
+}
+
+/**
+ * The evaluation loop over one frame: the step's module code (s = 0), or a
+ * generator's body (s: its state), from `pc` with `sp` values on `stack`.
+ * Returns, for a generator, the value its YIELD_VALUE hands out (a new
+ * reference; pc and sp saved in s), or 0 when it returned or raised (its
+ * value stack released). `own`: the frame runs the current step's code.
+ */
+function interpret(
+  s: usize, code: usize, ncode: i32, consts: usize, names: usize, nameInfo: usize, stack: usize, locals: usize,
+  cache: usize, block: usize, pc: i32, sp: i32, own: bool,
+): u64 {
   let globals = ld64(RT_GLOBALS);
   let storeSeen: i32 = -1; // the last STORE_NAME run (see bulkEmptyListLoop)
-  errPc = -1;
+  let compBase = compDepth;
   while (pc < ncode) {
     if (gcScheduled()) runScheduledGc(); // 3.12+: the eval breaker runs a scheduled collection
     let insn = load<u32>(code + (<usize>pc << 2));
@@ -392,11 +473,7 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
         if (!comprehensionHasFrame() || compDepth == 0) break;
         let id = arg & 0xfff;
         let extras = arg >> 12;
-        let z: u64 = 0;
-        if (id < MAX_COMPS) {
-          z = load<u64>(zombies + (<usize>id << 3));
-          store<u64>(zombies + (<usize>id << 3), 0);
-        }
+        let z: u64 = own ? takeZombie(id) : 0;
         let fr = newFrame(z, extras);
         if (fr == 0) break;
         store<u64>(compStack + (<usize>(compDepth - 1) << 4) + 8, fr);
@@ -408,7 +485,7 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
         let f = load<u64>(compStack + (<usize>compDepth << 4));
         let fr = load<u64>(compStack + (<usize>compDepth << 4) + 8);
         if (fr != 0) {
-          let keep = arg < MAX_COMPS && load<u64>(zombies + (<usize>arg << 3)) == 0;
+          let keep = own && arg < MAX_COMPS && load<u64>(zombies + (<usize>arg << 3)) == 0;
           let z = releaseFrame(fr, keep);
           if (keep) {
             store<u64>(zombies + (<usize>arg << 3), z);
@@ -642,31 +719,48 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
         break;
       }
       case Op.RETURN: pc = ncode; break;
+      case Op.GEN_FUNC: {
+        // MAKE_FUNCTION of the <genexpr> code: the function object goes on the stack, under the iterator.
+        let f = newComprehensionFunction();
+        if (f != 0) push(stack, sp++, f);
+        break;
+      }
+      case Op.GEN_CALL: {
+        let it = pop(stack, --sp);
+        let f = pop(stack, --sp);
+        let g = newGenerator(f, it, code, ncode, consts, names, nameInfo, cache, block, arg);
+        if (g != 0) push(stack, sp++, g);
+        break;
+      }
+      case Op.YIELD_VALUE: {
+        let v = pop(stack, --sp);
+        if (DEBUG) assert(s != 0);
+        store<i32>(s + S_PC, pc);
+        store<i32>(s + S_SP, sp);
+        return v;
+      }
+      case Op.GEN_RETURN: pc = ncode; break;
       default:
         setExc(Exc.UNSUPPORTED, Msg.NOT_IMPLEMENTED, 0, 0);
     }
     if (excPending()) {
       if (failed()) setExc(lastError() == Err.OOM ? Exc.MEMORY : Exc.KILLED, lastError(), <i64>lastErrorValue(), 0);
-      errPc = at;
+      // The innermost frame of the step's own code names the place (a generator made by an earlier step
+      // leaves it to the instruction that resumed it).
+      if (errPc < 0 && own) errPc = at;
       break;
     }
   }
-  // Frame teardown: what is left on the stack and in the locals is released.
+  // What is left on the value stack is released (an exception; or a finished frame).
   if (!failed()) {
     while (sp > 0) {
       let v = pop(stack, --sp);
       if (v != 0 && (v & METHOD_TAG) == 0) DECREF(v); // tags and function markers are not objects
     }
-    for (let i = 0; i < nlocals; i++) XDECREF(load<u64>(locals + (<usize>i << 3)));
-    releaseComprehensions();
-  } else {
-    compDepth = 0;
-    zombieMax = 0;
+    if (s != 0) releaseComprehensionsAbove(compBase);
   }
-  kmemFree(stack, <usize>(stackCap + 4) << 3);
-  kmemFree(cache, <usize>ncode << 4);
-  kmemFree(locals, <usize>(nlocals + 1) << 3);
-  return errPc;
+  if (s != 0) store<i32>(s + S_SP, 0);
+  return 0;
 }
 
 // @ts-ignore: decorator

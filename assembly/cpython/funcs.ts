@@ -8,10 +8,12 @@
  *   of 256 linked through m_self (methodobject.c PyCFunction_MAXFREELIST).
  *   2.7/3.6 make one per `L.append` (LOAD_ATTR); every version makes one
  *   for reversed()'s __reversed__ lookup.
- * - comprehension function objects (MAKE_FUNCTION, 3.x up to 3.11, and 2.7
- *   set/dict comprehensions): PyFunctionObject, basicsize 88 (2.7), 112
- *   (3.6/3.7), 120 (3.8/3.9), 128 (3.10), 136 (3.11) + GC head, tracked;
- *   it holds globals and the doc (None).
+ * - comprehension and generator expression function objects (MAKE_FUNCTION:
+ *   comprehensions in 3.x up to 3.11 and 2.7 set/dict comprehensions,
+ *   generator expressions in every version): PyFunctionObject, basicsize 88
+ *   (2.7), 112 (3.6/3.7), 120 (3.8/3.9), 128 (3.10), 136 (3.11), 144
+ *   (3.12/3.13: + func_typeparams, func_version) + GC head, tracked; it holds
+ *   globals and the doc (None).
  * - their frames up to 3.10 (PyFrameObject, a GC var-object of basicsize
  *   384 (2.7/3.6), 368 (3.7–3.9), 360 (3.10) + 8 per local/stack slot):
  *   the code object's zombie frame is reused, else the frame free list
@@ -87,7 +89,7 @@ export function boundMethodDealloc(m: u64): void {
 
 function functionBasicsize(): u64 {
   let v = VERSION();
-  return v < 30 ? 88 : v < 308 ? 112 : v < 310 ? 120 : v < 311 ? 128 : 136;
+  return v < 30 ? 88 : v < 308 ? 112 : v < 310 ? 120 : v < 311 ? 128 : v < 312 ? 136 : 144;
 }
 
 /** PyFunction_NewWithQualName for a comprehension's code (MAKE_FUNCTION). */
@@ -124,10 +126,10 @@ export function comprehensionHasFrame(): bool {
 }
 
 /**
- * _PyFrame_New_NoTrack + track: the zombie frame (if any), else the free
+ * _PyFrame_New_NoTrack (+ track): the zombie frame (if any), else the free
  * list (resized when too small), else a new GC var-object of `extras` slots.
  */
-export function newFrame(zombie: u64, extras: i64): u64 {
+export function newFrame(zombie: u64, extras: i64, track: bool = true): u64 {
   let f: u64 = zombie;
   if (f != 0) {
     st64(f, 1); // _Py_NewReference
@@ -157,7 +159,7 @@ export function newFrame(zombie: u64, extras: i64): u64 {
   let globals = ld64(RT_GLOBALS);
   INCREF(globals);
   st64(f + 40, globals); // f_globals
-  gcTrack(f);
+  if (track) gcTrack(f);
   return f;
 }
 

@@ -28,6 +28,7 @@ import { setIterNext } from "./set";
 import { arrayIterNext } from "./array";
 import { getIter } from "./ops";
 import { listDelSlice, listAppend } from "./sequence";
+import { genNext } from "./gen";
 
 // --- range ----------------------------------------------------------------------------------------
 
@@ -253,6 +254,7 @@ export function iterNext(it: u64): u64 {
   if (t == T.ENUMERATE) return enumNext(it);
   if (t == T.ZIP) return zipNext(it);
   if (t == T.REVERSED) return listRevNext(it);
+  if (t == T.GENERATOR) return genNext(it);
   raise(Err.INVALID, <u64>t);
   return ITER_DONE;
 }

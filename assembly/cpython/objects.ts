@@ -12,6 +12,7 @@ import { rangeDealloc, seqIterDealloc, dictIterDealloc, enumDealloc, zipDealloc 
 import { setDealloc, setIterDealloc } from "./set";
 import { byteArrayDealloc, arrayDealloc, ctypesArrayDealloc, arrayIterDealloc } from "./array";
 import { boundMethodDealloc, functionDealloc } from "./funcs";
+import { genDealloc } from "./gen";
 
 export function dealloc(o: u64): void {
   switch (typeOf(o)) {
@@ -37,6 +38,7 @@ export function dealloc(o: u64): void {
     case T.ARRAYITER: arrayIterDealloc(o); break;
     case T.METHOD: boundMethodDealloc(o); break;
     case T.FUNCTION: functionDealloc(o); break;
+    case T.GENERATOR: genDealloc(o); break;
     // Static objects (None, bools, modules, builtins) never reach zero.
     default: raise(Err.INVALID, o);
   }

@@ -32,7 +32,7 @@ export const enum Cmp {
 export const enum Msg {
   UNSUPPORTED_OPERAND = 1, NOT_ITERABLE, NOT_SUBSCRIPTABLE, NO_LEN, INDICES_MUST_BE_INT, NOT_CALLABLE,
   BAD_ARGS, UNHASHABLE, CANT_COMPARE, DOES_NOT_SUPPORT_ITEM_ASSIGNMENT, UNPACK_COUNT, INT_TOO_BIG,
-  EMPTY_SEQUENCE, NOT_IMPLEMENTED, BAD_INT_LITERAL, BAD_FORMAT, NEGATIVE_COUNT, NOT_IN_LIST,
+  EMPTY_SEQUENCE, NOT_IMPLEMENTED, BAD_INT_LITERAL, BAD_FORMAT, NEGATIVE_COUNT, NOT_IN_LIST, GENERATOR_RUNNING,
 }
 
 function typeError(msg: i32, a: u64, b: u64): u64 {
@@ -521,7 +521,8 @@ export function getIter(o: u64): u64 {
   if (t == T.SET || t == T.FROZENSET) return newSetIter(o);
   if (t == T.BYTEARRAY || t == T.ARRAY || t == T.CTYPES_ARRAY) return newArrayIter(o);
   if (t == T.LISTITER || t == T.TUPLEITER || t == T.RANGEITER || t == T.DICTKEYITER || t == T.DICTVALUEITER ||
-      t == T.DICTITEMITER || t == T.SETITER || t == T.ENUMERATE || t == T.ZIP || t == T.REVERSED || t == T.ARRAYITER) {
+      t == T.DICTITEMITER || t == T.SETITER || t == T.ENUMERATE || t == T.ZIP || t == T.REVERSED || t == T.ARRAYITER ||
+      t == T.GENERATOR) {
     INCREF(o);
     return o;
   }

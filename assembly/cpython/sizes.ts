@@ -12,6 +12,7 @@ import { strLen, strKind } from "./str";
 import { setSizeof } from "./set";
 import { arraySizeof } from "./array";
 import { dkSize, entrySize } from "./dict";
+import { genSizeof } from "./gen";
 
 function gcHead(): u64 { return GC_HEAD(); }
 
@@ -84,6 +85,7 @@ export function getsizeof(o: u64): i64 {
     case T.ARRAYITER: return <i64>((typeOf(ld64(o + 24)) == T.ARRAY ? 40 : 32) + gc);
     case T.BUILTIN: case T.METHOD: return <i64>(methodBasicsize() + gc);
     case T.MODULE: return <i64>((PY2() ? 24 : 56) + gc);
+    case T.GENERATOR: return genSizeof(o);
   }
   return -1;
 }

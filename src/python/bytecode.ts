@@ -53,7 +53,15 @@ export const enum Op {
   COMP_ENTER = 46, // a comprehension's function object (MAKE_FUNCTION; ≤3.11, and 2.7 set/dict comprehensions)
   COMP_CALL = 47, // arg: extras (frame slots): its frame (≤3.10)
   COMP_EXIT = 48, // arg: comprehension id: the frame returns (zombie frame), the function is released
+  GEN_FUNC = 49, // arg: generator expression id: its function object (MAKE_FUNCTION), pushed
+  GEN_CALL = 50, // arg: pc of the body's GEN_HEADER: pops the first iterator and the function, pushes a generator
+  GEN_HEADER = 51, // arg: id; then 4 NOP words (args: nlocals, body length, co_stacksize, co_nlocals); never run
+  YIELD_VALUE = 52, // in a generator body: pops the value and suspends the frame, handing it to the consumer
+  GEN_RETURN = 53, // end of a generator body: the generator is exhausted
 }
+
+/** Words of a generator body's header (GEN_HEADER and its 4 argument words); the body runs from here. */
+export const GEN_HEADER_WORDS = 5;
 
 export const OP_NAMES: Record<number, string> = {};
 for (const [k, v] of Object.entries({
@@ -63,7 +71,8 @@ for (const [k, v] of Object.entries({
   STORE_SUBSCR: 23, DELETE_SUBSCR: 24, BUILD_SLICE: 25, GET_ITER: 26, FOR_ITER: 27, JUMP: 28, POP_JUMP_IF_FALSE: 29,
   POP_JUMP_IF_TRUE: 30, JUMP_IF_FALSE_OR_POP: 31, JUMP_IF_TRUE_OR_POP: 32, CALL: 33, LOAD_METHOD: 34, CALL_METHOD: 35,
   IMPORT_MODULE: 36, LOAD_ATTR: 37, UNPACK_SEQUENCE: 38, LOAD_FAST: 39, STORE_FAST: 40, RETURN: 41, INPLACE_OP: 42,
-  POP_ITER: 43, LOAD_BUILTIN: 44, DUP_TOP_TWO: 45, COMP_ENTER: 46, COMP_CALL: 47, COMP_EXIT: 48,
+  POP_ITER: 43, LOAD_BUILTIN: 44, DUP_TOP_TWO: 45, COMP_ENTER: 46, COMP_CALL: 47, COMP_EXIT: 48, GEN_FUNC: 49,
+  GEN_CALL: 50, GEN_HEADER: 51, YIELD_VALUE: 52, GEN_RETURN: 53,
 })) OP_NAMES[v] = k;
 
 /** Binary operators (ops.ts Op). */

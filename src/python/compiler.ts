@@ -13,13 +13,20 @@
  *     except 2.7 list comprehensions, which use the enclosing scope's names;
  *   - `a, b = b, a` swaps on the stack without a tuple (the compiler's
  *     optimisation since 2.x);
- *   - method calls use LOAD_METHOD / CALL_METHOD (no bound method object).
+ *   - method calls use LOAD_METHOD / CALL_METHOD (no bound method object);
+ *   - a generator expression is a function (GEN_FUNC = MAKE_FUNCTION) called
+ *     with its first iterable's iterator (GET_ITER in the enclosing scope,
+ *     GEN_CALL), returning a generator; its body is compiled after the
+ *     step's RETURN, with a header (GEN_HEADER) giving its fast locals, its
+ *     length and CPython's co_stacksize / co_nlocals for it (frame and
+ *     generator sizes), and runs in the generator's own frame (YIELD_VALUE
+ *     suspends it, GEN_RETURN ends it).
  *
  * Errors are CowsimErrors with the line and column of the construct.
  */
 import type * as A from "./ast.js";
 import { CowsimError } from "../errors.js";
-import { Op, BINOPS, CMPOPS } from "./bytecode.js";
+import { Op, BINOPS, CMPOPS, GEN_HEADER_WORDS } from "./bytecode.js";
 import { BUILTINS, BUILTINS_27, MODULES, MODULE_FUNCTIONS, METHODS, SUBMODULES } from "./builtins.js";
 
 export type ConstSpec =
@@ -53,6 +60,23 @@ class Label {
   refs: number[] = [];
 }
 
+/** A generator expression whose body is compiled after the step's code. */
+interface PendingGen {
+  e: A.GeneratorExp;
+  id: number;
+  /** The GEN_CALL to point at the body. */
+  callAt: number;
+  /** Fast locals of the enclosing function scopes (a reference to one would be a closure). */
+  outer: Set<string>;
+}
+
+/** Instructions [start, end) during which CPython's stack holds `delta` more slots than ours (see stackDepth). */
+interface StackRange {
+  start: number;
+  end: number;
+  delta: number;
+}
+
 interface LoopCtx {
   breakLabel: Label;
   continueLabel: Label;
@@ -73,6 +97,15 @@ export class Compiler {
   private loops: LoopCtx[] = [];
   private compCount = 0;
   private pos = { line: 1, column: 1 };
+  /** Generator expression bodies still to compile. */
+  private pending: PendingGen[] = [];
+  /** Compiling a generator expression's body (a function scope of its own). */
+  private inFunction = false;
+  /** Names that are fast locals of an enclosing function scope (while inFunction). */
+  private outerLocals = new Set<string>();
+  /** While inFunction: the names CPython counts in the function's co_nlocals besides `.0`. */
+  private coNames = new Set<string>();
+  private stackRanges: StackRange[] = [];
 
   constructor(private readonly version: number) {}
 
@@ -80,7 +113,11 @@ export class Compiler {
     const c = new Compiler(version);
     for (const s of module.body) c.stmt(s);
     c.emit(Op.RETURN, 0);
-    return c.finish();
+    const nlocals = c.locals.length;
+    const localNames = c.locals;
+    // Generator expression bodies (a body may hold further generator expressions).
+    while (c.pending.length) c.genexpBody(c.pending.shift()!);
+    return { ...c.finish(), nlocals, localNames };
   }
 
   private finish(): CodeUnit {
@@ -368,6 +405,11 @@ export class Compiler {
       this.emit(Op.LOAD_FAST, local);
       return;
     }
+    if (this.inFunction && this.outerLocals.has(id)) {
+      // CPython makes the variable a cell and the generator a closure over it (LOAD_CLOSURE, a cell
+      // object, MAKE_FUNCTION with a closure tuple, LOAD_DEREF): not modelled.
+      throw this.unsupported(`a generator expression using '${id}' of an enclosing comprehension or generator expression (a closure)`, node);
+    }
     if (this.version < 300 && (id === "True" || id === "False" || id === "None")) {
       // 2.7: True/False are builtins; None is a constant of the compiler.
       this.loadConst(id === "None" ? { kind: "none" } : { kind: "bool", value: id === "True" });
@@ -489,7 +531,7 @@ export class Compiler {
       case "DictComp":
         return this.comprehension(e, "dict");
       case "GeneratorExp":
-        throw this.unsupported("a generator expression (write a list comprehension, or pass it directly to list, tuple, sum, min, max or sorted)", e);
+        return this.genexp(e);
     }
   }
 
@@ -535,39 +577,177 @@ export class Compiler {
   }
 
   private call(e: A.Call): void {
-    // A generator expression passed alone to a consumer becomes a comprehension feeding it.
     if (e.func.kind === "Attribute") {
       this.expr(e.func.value);
       this.at(e.func);
-      this.emit(Op.LOAD_METHOD, this.name(e.func.attr));
+      const lm = this.emit(Op.LOAD_METHOD, this.name(e.func.attr));
       if (e.keywords.length) throw this.unsupported("keyword arguments in a method call", e.keywords[0]);
-      for (const a of e.args) this.argument(a, e);
+      for (const a of e.args) this.expr(a);
       this.at(e);
-      this.emit(Op.CALL_METHOD, e.args.length);
+      const cm = this.emit(Op.CALL_METHOD, e.args.length);
+      // 2.7/3.6: LOAD_ATTR leaves one slot (a bound method) where LOAD_METHOD leaves two.
+      if (this.version < 307) this.stackRanges.push({ start: lm, end: cm, delta: -1 });
       return;
     }
+    const start = this.code.length;
     this.expr(e.func);
-    for (const a of e.args) this.argument(a, e);
+    for (const a of e.args) this.expr(a);
     for (const k of e.keywords) this.expr(k.value);
     this.at(e);
     if (e.keywords.length) {
       this.loadConst({ kind: "tuple", items: e.keywords.map((k) => ({ kind: "str", value: k.arg })) });
     }
     if (e.args.length + e.keywords.length >= 0xfff) throw this.unsupported("a call with that many arguments", e);
-    this.emit(Op.CALL, (e.args.length + e.keywords.length) | (e.keywords.length << 12));
+    const at = this.emit(Op.CALL, (e.args.length + e.keywords.length) | (e.keywords.length << 12));
+    // 3.11+: PUSH_NULL before the callable (one more slot until the call).
+    if (this.version >= 311) this.stackRanges.push({ start, end: at, delta: 1 });
   }
 
-  private argument(a: A.Expr, call: A.Call): void {
-    if (a.kind === "GeneratorExp") {
-      // list(x for …), tuple(…), sorted(…) fill a list by appending as a list comprehension does; other
-      // consumers would see a list where CPython runs a generator (a different footprint): not modelled.
-      const f = call.func;
-      const consumer = f.kind === "Name" && ["list", "tuple", "sorted"].includes(f.id) && call.args.length === 1;
-      if (!consumer) throw this.unsupported("a generator expression here (only list(), tuple() and sorted() of one are modelled; write a list comprehension)", a);
-      this.comprehension({ ...a, kind: "ListComp" }, "list");
-      return;
+  /**
+   * (elt for x in it …): MAKE_FUNCTION (GEN_FUNC), the first iterable and
+   * GET_ITER here, the call (GEN_CALL) makes the generator. The body is
+   * compiled later (genexpBody), in a function scope of its own, as CPython
+   * compiles a <genexpr> code object (2.7 to 3.13: never inlined).
+   */
+  private genexp(e: A.GeneratorExp): void {
+    this.at(e);
+    const id = this.compCount++;
+    const outer = new Set<string>(this.outerLocals);
+    for (const sc of this.scopes) for (const k of sc.keys()) outer.add(k);
+    this.emit(Op.GEN_FUNC, id);
+    this.expr(e.generators[0].iter);
+    this.at(e);
+    this.emit(Op.GET_ITER);
+    const callAt = this.emit(Op.GEN_CALL, 0);
+    this.pending.push({ e, id, callAt, outer });
+  }
+
+  /**
+   * A generator expression's body: GEN_HEADER (+4 argument words), then
+   * LOAD_FAST .0, the loops (FOR_ITER, STORE_FAST, the conditions), the
+   * element, YIELD_VALUE, the jumps back, GEN_RETURN. Fast locals: .0 and
+   * the targets (and those of comprehensions inside, flattened).
+   */
+  private genexpBody(p: PendingGen): void {
+    const saved = {
+      locals: this.locals, scopes: this.scopes, loops: this.loops, inFunction: this.inFunction,
+      outerLocals: this.outerLocals, coNames: this.coNames,
+    };
+    const e = p.e;
+    const base = new Map<string, number>();
+    this.locals = [".0"];
+    this.scopes = [base];
+    this.loops = [];
+    this.inFunction = true;
+    this.outerLocals = p.outer;
+    this.coNames = new Set();
+    this.at(e);
+    const hdr = this.emit(Op.GEN_HEADER, p.id);
+    for (let i = 1; i < GEN_HEADER_WORDS; i++) this.emit(Op.NOP, 0);
+    const entry = this.code.length;
+    this.emit(Op.LOAD_FAST, 0);
+    const declare = (t: A.Expr) => {
+      if (t.kind === "Name") {
+        if (!base.has(t.id)) {
+          base.set(t.id, this.locals.length);
+          this.locals.push(t.id);
+        }
+        this.coNames.add(t.id);
+      } else if (t.kind === "Tuple" || t.kind === "List") t.elts.forEach(declare);
+      else throw this.unsupported(`a generator expression target of ${describe(t)}`, t);
+    };
+    const ends: Label[] = [];
+    e.generators.forEach((g, depth) => {
+      if (depth > 0) {
+        this.expr(g.iter);
+        this.at(e);
+        this.emit(Op.GET_ITER);
+      }
+      declare(g.target);
+      const top = new Label(), done = new Label();
+      this.place(top);
+      this.at(e);
+      this.emitJump(Op.FOR_ITER, done);
+      this.store(g.target);
+      for (const c of g.ifs) this.test(c, top);
+      ends.push(top, done);
+    });
+    this.expr(e.elt);
+    this.at(e);
+    this.emit(Op.YIELD_VALUE);
+    for (let i = ends.length - 2; i >= 0; i -= 2) {
+      this.emitJump(Op.JUMP, ends[i]);
+      this.place(ends[i + 1]);
     }
-    this.expr(a);
+    this.at(e);
+    this.emit(Op.GEN_RETURN);
+    const end = this.code.length;
+    const words = [this.locals.length, end - hdr, this.stackDepth(entry, end), 1 + this.coNames.size];
+    for (const [i, w] of words.entries()) {
+      if (w >= 1 << 24) throw this.error("too large to compile (a generator expression)");
+      this.code[hdr + 1 + i] = (Op.NOP | (w << 8)) >>> 0;
+    }
+    this.code[p.callAt] = (Op.GEN_CALL | (hdr << 8)) >>> 0;
+    Object.assign(this, saved);
+  }
+
+  /**
+   * CPython's co_stacksize for a generator expression body [entry, end): the
+   * deepest value stack of our bytecode over every path, plus the slots
+   * CPython holds and we do not (3.11+: the NULL under a called function)
+   * or minus those we hold and it does not (2.7/3.6: a bound method is one
+   * slot, our LOAD_METHOD two). 3.12+ also reserves 2 for the implicit
+   * StopIteration handler. Exact for the forms in test/fixtures/getsizeof.json;
+   * approximate around keyword arguments and comprehensions inside the body
+   * (a separate frame up to 3.11, inlined with its own stack shuffles after).
+   */
+  private stackDepth(entry: number, end: number): number {
+    const depth = new Array<number>(end - entry).fill(-1);
+    const extra = (i: number) => {
+      let d = 0;
+      for (const r of this.stackRanges) if (r.start <= i && i < r.end) d += r.delta;
+      return d;
+    };
+    let max = 0;
+    const work: [number, number][] = [[entry, 0]];
+    while (work.length) {
+      let [pc, d] = work.pop()!;
+      while (pc >= entry && pc < end && depth[pc - entry] < 0) {
+        depth[pc - entry] = d;
+        const insn = this.code[pc];
+        const op = insn & 0xff, arg = insn >>> 8;
+        let next = d, jump = -1, jumpDepth = d, stop = false;
+        switch (op) {
+          case Op.LOAD_CONST: case Op.LOAD_NAME: case Op.LOAD_FAST: case Op.DUP_TOP: case Op.IMPORT_MODULE:
+          case Op.GEN_FUNC: case Op.LOAD_METHOD:
+            next = d + 1; break;
+          case Op.DUP_TOP_TWO: next = d + 2; break;
+          case Op.STORE_NAME: case Op.STORE_FAST: case Op.POP_TOP: case Op.BINARY_OP: case Op.INPLACE_OP:
+          case Op.COMPARE_OP: case Op.LIST_APPEND: case Op.SET_ADD: case Op.BINARY_SUBSCR: case Op.POP_ITER:
+          case Op.GEN_CALL: case Op.YIELD_VALUE:
+            next = d - 1; break;
+          case Op.MAP_ADD: case Op.DELETE_SUBSCR: next = d - 2; break;
+          case Op.STORE_SUBSCR: next = d - 3; break;
+          case Op.BUILD_TUPLE: case Op.BUILD_LIST: case Op.BUILD_SET: case Op.BUILD_SLICE: next = d - arg + 1; break;
+          case Op.BUILD_MAP: next = d - 2 * arg + 1; break;
+          case Op.UNPACK_SEQUENCE: next = d - 1 + arg; break;
+          case Op.CALL: next = d - (arg & 0xfff) - ((arg >> 12) > 0 ? 1 : 0); break;
+          case Op.CALL_METHOD: next = d - arg - 1; break;
+          case Op.FOR_ITER: next = d + 1; jump = arg; jumpDepth = d - 1; break;
+          case Op.JUMP: jump = arg; stop = true; break;
+          case Op.POP_JUMP_IF_FALSE: case Op.POP_JUMP_IF_TRUE: next = d - 1; jump = arg; jumpDepth = d - 1; break;
+          case Op.JUMP_IF_FALSE_OR_POP: case Op.JUMP_IF_TRUE_OR_POP: next = d - 1; jump = arg; break;
+          case Op.GEN_RETURN: case Op.RETURN: stop = true; break;
+          default: break; // NOP, ROT_*, UNARY_*, GET_ITER, LOAD_ATTR, COMP_*, DELETE_NAME: no change
+        }
+        max = Math.max(max, next + extra(pc), jumpDepth + extra(pc));
+        if (jump >= 0) work.push([jump, jumpDepth]);
+        if (stop) break;
+        pc++;
+        d = next;
+      }
+    }
+    return this.version >= 312 ? Math.max(max, 2) : max;
   }
 
   /**
@@ -587,14 +767,18 @@ export class Compiler {
     const id = this.compCount++;
     if (inline27) this.emit(buildOp, 0);
     else if (isFunction) this.emit(Op.COMP_ENTER, id);
-    const scope = new Map<string, number>();
+    // Inside a generator expression, a 2.7 list comprehension's names are the function's own fast locals.
+    const scope = inline27 && this.inFunction ? this.scopes[0] : new Map<string, number>();
     const declare = (t: A.Expr) => {
-      if (inline27) return;
+      if (inline27 && !this.inFunction) return;
       if (t.kind === "Name") {
         if (!scope.has(t.id)) {
           scope.set(t.id, this.locals.length);
           this.locals.push(t.id);
         }
+        // Names CPython counts in the enclosing generator expression's co_nlocals: 2.7 list comprehensions
+        // (inline) and 3.12+ inlined comprehensions (PEP 709); up to 3.11 others are functions of their own.
+        if (this.inFunction && !isFunction) this.coNames.add(t.id);
       } else if (t.kind === "Tuple" || t.kind === "List") t.elts.forEach(declare);
       else throw this.unsupported(`a comprehension target of ${describe(t)}`, t);
     };

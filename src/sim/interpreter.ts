@@ -78,7 +78,7 @@ const TYPE_NAMES = [
   "range", "list_iterator", "tuple_iterator", "range_iterator", "str_iterator", "dict_keyiterator", "dict_valueiterator",
   "dict_itemiterator", "set_iterator", "enumerate", "zip", "reversed", "module", "builtin_function_or_method", "slice",
   "code", "function", "array.array", "c_array", "dict_keys", "dict_values", "dict_items", "unicode", "bytes_iterator",
-  "iterator", "builtin_function_or_method", "frame",
+  "iterator", "builtin_function_or_method", "frame", "generator", "traceback",
 ];
 
 const MESSAGES: Record<number, string> = {
@@ -87,6 +87,7 @@ const MESSAGES: Record<number, string> = {
   9: "'<' not supported between these types", 10: "object does not support item assignment", 11: "wrong number of values to unpack",
   12: "integer result beyond 64 bits (cowsim's ints are 64-bit)", 13: "empty sequence", 14: "not modelled by cowsim yet",
   15: "invalid literal for int()", 16: "bad format string", 17: "negative count", 18: "x not in list",
+  19: "generator already executing",
 };
 
 export class Interpreter {
