@@ -17,7 +17,7 @@ import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listIt
 import { newDict, dictGet, dictSet, dictLen } from "./dict";
 import { newRange, newDictIter, iterNext, ITER_DONE, rangeLen } from "./iter";
 import { getIter, objLen, lessThan, strOf, binaryOp, Msg } from "./ops";
-import { Exc, setExc, builtinId } from "./interp";
+import { Exc, setExc, builtinId, excPending } from "./interp";
 import { newStrFromUtf8, strLen, strChar, newBytesZeroed, newBytes } from "./str";
 import { textReset, textChar, textPtr, textLen } from "./text";
 import { newSet, setAdd, setDiscard, isAnySet } from "./set";
@@ -32,7 +32,7 @@ import { gcBuiltin } from "./gc";
 
 export const enum B {
   RANGE = 0, LIST, TUPLE, DICT, SET, STR, INT, FLOAT, BYTES, BYTEARRAY, LEN, SUM, MIN, MAX, SORTED, REVERSED,
-  ENUMERATE, ZIP, ISINSTANCE, ID, BOOL, XRANGE, FROZENSET,
+  ENUMERATE, ZIP, ISINSTANCE, ID, BOOL, XRANGE, FROZENSET, ANY, ALL,
   GC_DISABLE = 32, GC_ENABLE, GC_ISENABLED, GC_COLLECT, GC_FREEZE, GC_UNFREEZE, GC_GET_FREEZE_COUNT, GC_SET_THRESHOLD,
   GC_GET_THRESHOLD, GC_GET_COUNT,
   SYS_GETREFCOUNT = 48, SYS_GETSIZEOF,
@@ -104,7 +104,13 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
     }
     case B.DICT: {
       if (npos == 0) return newDict();
-      return unsupported(id, typeOf(arg(args, 0)));
+      if (npos != 1) return badArgs(id);
+      let src = arg(args, 0);
+      if (typeOf(src) == T.DICT) return unsupported(id, T.DICT);
+      let d = newDict();
+      if (d == 0) return 0;
+      if (!dictMergeFromSeq2(d, src)) { DECREF(d); return 0; }
+      return d;
     }
     case B.STR: {
       if (npos == 0) return newStrFromUtf8(0, 0);
@@ -202,6 +208,11 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
       return n < 0 ? 0 : newInt(n);
     }
     case B.SUM: return sum(args, npos, nkw);
+    case B.ANY:
+    case B.ALL: {
+      if (npos != 1) return badArgs(id);
+      return anyAll(arg(args, 0), id == B.ANY);
+    }
     case B.MIN:
     case B.MAX: return minMax(args, npos, id == B.MAX);
     case B.SORTED: {
@@ -432,6 +443,74 @@ function tupleFromIterable(src: u64): u64 {
   }
   DECREF(l);
   return r;
+}
+
+/**
+ * builtin any / all: iterate until an item decides (PyObject_IsTrue of each
+ * item, then its reference dropped); the iterator is released there, a
+ * generator left suspended (closed when its last reference goes).
+ */
+function anyAll(src: u64, isAny: bool): u64 {
+  let it = getIter(src);
+  if (it == 0) return 0;
+  while (true) {
+    let v = iterNext(it);
+    if (v == ITER_DONE) break;
+    let t = truthy(v);
+    DECREF(v);
+    if (t == isAny) {
+      DECREF(it);
+      return newBool(isAny);
+    }
+  }
+  DECREF(it);
+  if (failed()) return 0;
+  return newBool(!isAny);
+}
+
+/**
+ * dict(iterable) (dict_update_arg → PyDict_MergeFromSeq2): each item made a
+ * sequence (PySequence_Fast: a tuple or list is itself, increfed), its two
+ * elements increfed, PyDict_SetItem, then key, value, the sequence and the
+ * item released. Items that are not a tuple or a list are not modelled.
+ */
+function dictMergeFromSeq2(d: u64, src: u64): bool {
+  let it = getIter(src);
+  if (it == 0) return false;
+  let i: i64 = 0;
+  while (true) {
+    let item = iterNext(it);
+    if (item == ITER_DONE) break;
+    let t = typeOf(item);
+    if (t != T.TUPLE && t != T.LIST) {
+      DECREF(item);
+      DECREF(it);
+      unsupported(B.DICT, t);
+      return false;
+    }
+    INCREF(item); // PySequence_Fast
+    let n: i64 = t == T.TUPLE ? tupleSize(item) : listSize(item);
+    if (n != 2) {
+      DECREF(item);
+      DECREF(item);
+      DECREF(it);
+      setExc(Exc.VALUE, Msg.DICT_UPDATE_LENGTH, i, n);
+      return false;
+    }
+    let key = t == T.TUPLE ? tupleItem(item, 0) : listItem(item, 0);
+    let value = t == T.TUPLE ? tupleItem(item, 1) : listItem(item, 1);
+    INCREF(key);
+    INCREF(value);
+    let ok = dictSet(d, key, value);
+    DECREF(key);
+    DECREF(value);
+    DECREF(item);
+    DECREF(item);
+    if (!ok) { DECREF(it); return false; }
+    i++;
+  }
+  DECREF(it);
+  return !excPending();
 }
 
 /**

@@ -219,7 +219,11 @@ export class Interpreter {
       case 3: return `IndexError: ${tn(a1)} index out of range`;
       case 4: return `KeyError: a ${tn(a2)} key that is not in the dict`;
       case 5: return a1 === 2 ? "ZeroDivisionError: division by zero" : a1 === 1 ? "ZeroDivisionError: integer modulo by zero" : "ZeroDivisionError: integer division or modulo by zero";
-      case 6: return a1 === 11 ? `ValueError: expected ${a2} values to unpack, got ${a3}` : a1 === 100 ? "ValueError: range() arg 3 must not be zero" : `ValueError: ${MESSAGES[a1] ?? "bad value"}`;
+      case 6:
+        if (a1 === 11) return `ValueError: expected ${a2} values to unpack, got ${a3}`;
+        if (a1 === 20) return `ValueError: dictionary update sequence element #${a2} has length ${a3}; 2 is required`;
+        if (a1 === 100) return "ValueError: range() arg 3 must not be zero";
+        return `ValueError: ${MESSAGES[a1] ?? "bad value"}`;
       case 7: return "MemoryError: the simulated machine ran out of memory (the process was killed)";
       case 8: return `OverflowError: ${MESSAGES[a1] ?? "overflow"}`;
       case 9:
