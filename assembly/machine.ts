@@ -69,6 +69,11 @@ export function exit(pid: u32): bool {
   return ok;
 }
 
+/** Suspended or unfinished generators' states kept for all processes (tests: none may leak). */
+export function generatorStates(): i32 {
+  return gen.genStateCount();
+}
+
 export function alive(pid: u32): bool {
   return isAlive(pid);
 }

@@ -265,12 +265,12 @@ export function evalCode(code: usize, ncode: i32, consts: usize, names: usize, n
     // interpret left the stack empty; the locals (comprehension variables) go.
     for (let i = 0; i < nlocals; i++) XDECREF(load<u64>(locals + (<usize>i << 3)));
     releaseComprehensions();
-    // Generators made by this step that outlive it keep its code (and the constants and names they use).
-    genMigrate(code, ncode, consts, names, nameInfo, cache);
   } else {
     compDepth = 0;
     zombieMax = 0;
   }
+  // Generators made by this step that outlive it keep its code (and the constants and names they use).
+  if (currentAlive()) genMigrate(code, ncode, consts, names, nameInfo, cache);
   topCode = 0;
   kmemFree(stack, <usize>(stackCap + 4) << 3);
   kmemFree(cache, <usize>ncode << 4);

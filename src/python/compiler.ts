@@ -740,7 +740,7 @@ export class Compiler {
           case Op.GEN_RETURN: case Op.RETURN: stop = true; break;
           default: break; // NOP, ROT_*, UNARY_*, GET_ITER, LOAD_ATTR, COMP_*, DELETE_NAME: no change
         }
-        max = Math.max(max, next + extra(pc), jumpDepth + extra(pc));
+        max = Math.max(max, next + extra(pc), jump >= 0 ? jumpDepth + extra(pc) : 0);
         if (jump >= 0) work.push([jump, jumpDepth]);
         if (stop) break;
         pc++;
