@@ -157,6 +157,11 @@ for n in [0, 1, 2, 5, 10, 100, 1000, 1000000]:
     add("[0]*%d" % n)
 add("[1,2,3]*10")
 add("list(range(10))+list(range(5))")
+# generator expressions (a fresh generator: 3.11+ its frame's slots, co_nlocalsplus + co_stacksize, are in it)
+for s in ["(x for x in [])", "(x for x in L)", "(x for x in range(10))", "(x * 2 for x in [])",
+          "(x for x in [] if x)", "((k, v) for k, v in [])", "(x + y for x in [] for y in [])",
+          "(len(s) for s in [])", "(x % 1000 for x in [])", "(str(x) for x in [])"]:
+    add(s)
 # dict
 for s in ["{}", "dict()", "{1:2}", "{'a':1}", "{1:2,3:4,5:6}", "{'a':1,'b':2,'c':3}",
           "dict(a=1,b=2)", "dict.fromkeys(range(10))", "dict(zip(range(10),range(10)))"]:
