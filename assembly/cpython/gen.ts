@@ -633,7 +633,7 @@ export function genFork(parent: u32, child: u32): void {
     if (load<u32>(p + S_PID) == parent) {
       let bytes = <usize>load<u32>(p + S_BYTES);
       let c = kmemAlloc(bytes);
-      if (c == 0) return;
+      if (c == 0) break; // out of host memory (Err.HOST_MEMORY is raised)
       memory.copy(c, p, bytes);
       store<u32>(c + S_PID, child);
       store<usize>(c + S_LOCALS, c + S_HEADER);
@@ -644,7 +644,7 @@ export function genFork(parent: u32, child: u32): void {
         if (cb == 0) {
           let bb = <usize>load<u32>(b + B_BYTES);
           cb = kmemAlloc(bb);
-          if (cb == 0) { kmemFree(c, bytes); return; }
+          if (cb == 0) { kmemFree(c, bytes); break; }
           memory.copy(cb, b, bb);
           store<u32>(cb + B_PID, child);
           store<u32>(cb + B_REFS, 0);
