@@ -8,7 +8,7 @@ import { debugMachine } from "./helpers/machine.js";
 import { Interpreter } from "../src/sim/interpreter.js";
 import type { PyVersion } from "../src/profiles/obmalloc.js";
 
-interface Case { name: string; parent: string; child: string[] }
+interface Case { name: string; parent: string; child: string[]; parentAfter?: string[] }
 
 const CASES: Case[] = [
   {
@@ -27,6 +27,12 @@ const CASES: Case[] = [
     child: ["for t in [1, 2, 3, 4, 5, 6] * 500 + [(1, [2])] + [7, 8, 9] * 100: pass"],
   },
   {
+    name: "pages a bulk loop copied without their bytes, written for real afterwards on both sides",
+    parent: "import gc\nL = list(range(1000, 60000))",
+    child: ["for x in L: pass", "n = 0\nfor x in L:\n    n += x"],
+    parentAfter: ["for x in L: pass", "m = 0\nfor x in L:\n    m += x", "del L"],
+  },
+  {
     name: "a short list, a list of lists, a loop run twice",
     parent: "import gc\nS = [1000, 2000]\nLL = [[i] for i in range(3000)]",
     child: ["for s in S: pass", "for e in LL: pass", "for e in LL: pass", "del e"],
@@ -41,6 +47,7 @@ async function runCase(version: PyVersion, c: Case, bulk: boolean) {
   it.run(parent, c.parent);
   const child = m.fork(parent);
   for (const src of c.child) it.run(child, src);
+  for (const src of c.parentAfter ?? []) it.run(parent, src);
   const out = {
     parent: m.smapsRollup(parent), child: m.smapsRollup(child),
     parentDigest: m.digestMemory(parent), childDigest: m.digestMemory(child),

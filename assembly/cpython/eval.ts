@@ -20,7 +20,7 @@
  * run leaves as it found it (the comprehension calls in progress).
  */
 import { DEBUG, Err, raise, failed, lastError, lastErrorValue } from "../config";
-import { ld64, ld32, st64, wr, curPid, currentAlive } from "../kernel/memory";
+import { ld64, ld32, st64, curPid, currentAlive, touchForWrite } from "../kernel/memory";
 import { PAGE_SHIFT } from "../kernel/frames";
 import { kmemAlloc, kmemFree } from "../kernel/kmem";
 import {
@@ -194,9 +194,9 @@ function bulkEmptyListLoop(it: u64, d: u64, va: u64): void {
     let vpn = item >> PAGE_SHIFT;
     if (vpn != lastVpn) {
       if (immortal) {
-        if (ld32(item) == 0xFFFFFFFF) { lastVpn = u64.MAX_VALUE; } else { wr(item); lastVpn = vpn; }
+        if (ld32(item) == 0xFFFFFFFF) { lastVpn = u64.MAX_VALUE; } else { touchForWrite(item); lastVpn = vpn; }
       } else {
-        wr(item);
+        touchForWrite(item);
         lastVpn = vpn;
       }
       if (!currentAlive()) return; // a simulated OOM killed the process on a copy

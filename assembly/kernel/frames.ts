@@ -240,12 +240,8 @@ function releaseSlot(s: u32): void {
   }
 }
 
-/**
- * A new frame with mapcount 0 and no flags, in a slot of its own, its
- * contents undefined (callers zero it or copy into it). u32.MAX_VALUE and an
- * error when none can be had.
- */
-export function allocFrame(): u32 {
+/** A frame number with mapcount 0 and no flags (no slot yet), or u32.MAX_VALUE and an error. */
+function allocFrameNumber(): u32 {
   if (framesInUse >= ramFrames) {
     raise(Err.OOM, <u64>framesInUse << PAGE_SHIFT);
     return u32.MAX_VALUE;
@@ -257,11 +253,35 @@ export function allocFrame(): u32 {
     f = freshFrame();
     if (f == u32.MAX_VALUE) return f;
   }
+  store<u32>(metaAddr(f), 0);
+  framesInUse++;
+  return f;
+}
+
+/**
+ * A new frame with mapcount 0 and no flags, in a slot of its own, its
+ * contents undefined (callers zero it or copy into it). u32.MAX_VALUE and an
+ * error when none can be had.
+ */
+export function allocFrame(): u32 {
+  let f = allocFrameNumber();
+  if (f == u32.MAX_VALUE) return f;
   let s = allocSlot();
   if (s == u32.MAX_VALUE) return s;
-  store<u32>(metaAddr(f), 0);
   store<u32>(descAddr(f) + 4, s);
-  framesInUse++;
+  return f;
+}
+
+/**
+ * A new frame whose bytes are those of frame `g`, in g's slot (no host page
+ * is touched): the copy of a page that will be written back unchanged.
+ */
+export function allocFrameSharing(g: u32): u32 {
+  let f = allocFrameNumber();
+  if (f == u32.MAX_VALUE) return f;
+  let s = frameSlot(g);
+  store<u32>(slotRefAddr(s), slotRefs(s) + 1);
+  store<u32>(descAddr(f) + 4, s);
   return f;
 }
 

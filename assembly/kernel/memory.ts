@@ -28,7 +28,7 @@ import { DEBUG, Err, raise } from "../config";
 import {
   PAGE_SHIFT, PAGE_SIZE, PAGE_MASK, ZERO_FRAME, FRAME_SHMEM,
   allocFrame, frameAddr, mapcount, mapcountInc, mapcountDec, setFrameFlags, frameFlags,
-  frameSlot, slotAddr, slotRefs, shareSlot, unshareSlot, framesFreed,
+  frameSlot, slotAddr, slotRefs, shareSlot, unshareSlot, framesFreed, allocFrameSharing,
 } from "./frames";
 import { PTE_PRESENT, PTE_WRITE, PTE_DIRTY, LEVEL_ENTRIES, pteFrame, mkPte, ptePtr, ptePtrAlloc } from "./pagetable";
 import { Mm, mmOf, findVma, vmaAt, VM_SHARED, VM_ANON_VMA, ProcState, SHM_HEADER } from "./mm";
@@ -90,6 +90,27 @@ export function currentAlive(): bool {
     return <usize>load<u32>(tlbReadBase + (s << 2)) + <usize>(va & PAGE_MASK);
   }
   return translateSlow(va, false);
+}
+
+/**
+ * Set while touchForWrite runs: the write access being simulated leaves the
+ * bytes as they were, so a CoW break may give the new frame its source's slot.
+ */
+let touching = false;
+
+/**
+ * A write access to `va` whose bytes end as they were — a Py_INCREF and its
+ * Py_DECREF, when the evaluator runs them in bulk: the same faults, copies
+ * (as the simulated kernel counts them) and dirty bits as the writes, without
+ * touching the bytes; a page copied for it shares its source's host slot.
+ */
+export function touchForWrite(va: u64): void {
+  let vpn = va >> PAGE_SHIFT;
+  let s = <usize>(vpn & TLB_MASK);
+  if (load<u64>(tlbWriteTag + (s << 3)) == vpn + 1) return;
+  touching = true;
+  translateSlow(va, true);
+  touching = false;
 }
 
 /** Linear address for writing the byte at `va` in the current process. */
@@ -162,7 +183,7 @@ function translateSlow(va: u64, write: bool): usize {
   }
   let f = pteFrame(pte);
   let slotShared = slotRefs(frameSlot(f)) > 1;
-  if (write && slotShared) {
+  if (write && slotShared && !touching) {
     // The frame's bytes are in a slot shared with an equal frame (see frames.ts):
     // give it its own before the write. Invisible to the simulated kernel.
     if (unshareSlot(f) == u32.MAX_VALUE) return scratchPage + <usize>(va & 0xFFFF);
@@ -172,10 +193,12 @@ function translateSlow(va: u64, write: bool): usize {
   let s = <usize>(vpn & TLB_MASK);
   store<u64>(tlbReadTag + (s << 3), vpn + 1);
   store<u32>(tlbReadBase + (s << 2), <u32>base);
-  if (write) {
+  if (slotShared) {
+    store<u64>(tlbWriteTag + (s << 3), 0);
+  } else if (write) {
     store<u64>(tlbWriteTag + (s << 3), vpn + 1);
     store<u32>(tlbWriteBase + (s << 2), <u32>base);
-  } else if ((pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY) && !slotShared) {
+  } else if ((pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY)) {
     store<u64>(tlbWriteTag + (s << 3), vpn + 1);
     store<u32>(tlbWriteBase + (s << 2), <u32>base);
   } else {
@@ -384,6 +407,7 @@ function rememberCopy(vpn: u64, copy: u32, src: u32): void {
 
 /** wp_page_copy: give this process its own copy of frame `f` (a zeroed one for the zero page). */
 function breakCow(mm: Mm, slot: usize, vpn: u64, f: u32): u32 {
+  if (touching && f != ZERO_FRAME) return breakCowUnchanged(mm, slot, vpn, f);
   if (f != ZERO_FRAME) reclaimOldestCopy(mm);
   let nf = allocFrame();
   if (nf == u32.MAX_VALUE) return killCurrent(9, Err.OOM, vpn << PAGE_SHIFT);
@@ -402,6 +426,21 @@ function breakCow(mm: Mm, slot: usize, vpn: u64, f: u32): u32 {
   mm.minflt++;
   mm.cowFaults++;
   tlbEvict(vpn);
+  return pte;
+}
+
+/** breakCow for touchForWrite: a new frame (counted like any copy) whose bytes stay in f's slot. */
+function breakCowUnchanged(mm: Mm, slot: usize, vpn: u64, f: u32): u32 {
+  let nf = allocFrameSharing(f);
+  if (nf == u32.MAX_VALUE) return killCurrent(9, Err.OOM, vpn << PAGE_SHIFT);
+  mapcountDec(f);
+  mapcountInc(nf);
+  let pte = mkPte(nf, PTE_PRESENT | PTE_WRITE | PTE_DIRTY);
+  store<u32>(slot, pte);
+  mm.minflt++;
+  mm.cowFaults++;
+  tlbEvict(vpn);
+  slotShares++;
   return pte;
 }
 
