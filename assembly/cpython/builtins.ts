@@ -15,7 +15,7 @@ import { newInt, intValue, isInt, newFloat, floatValue } from "./numbers";
 import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listItem, listSetItem, listItems, listAppend,
   listAppendSteal, listResize, listPreallocate, listAllocated, listPop, listDelSlice } from "./sequence";
 import { newDict, dictGet, dictSet, dictLen } from "./dict";
-import { newRange, newDictIter, iterNext, ITER_DONE, rangeLen } from "./iter";
+import { newRange, newDictIter, iterNext, ITER_DONE, rangeLen, listExtendFromIter } from "./iter";
 import { getIter, objLen, lessThan, strOf, binaryOp, Msg } from "./ops";
 import { Exc, setExc, builtinId, excPending } from "./interp";
 import { newStrFromUtf8, strLen, strChar, newBytesZeroed, newBytes } from "./str";
@@ -417,11 +417,7 @@ export function listFromIterable(src: u64): u64 {
     if (!listResize(l, hint)) return 0;
     st64(l + 16, 0);
   }
-  while (true) {
-    let v = iterNext(it);
-    if (v == ITER_DONE) break;
-    listAppendSteal(l, v);
-  }
+  listExtendFromIter(l, it);
   DECREF(it);
   if (failed()) return 0;
   if (listSize(l) < listAllocated(l)) listResize(l, listSize(l));
@@ -707,11 +703,7 @@ export function callMethod(self: u64, method: i32, nameIndex: i32, args: usize, 
         if (argc != 1) return badArgs(200 + method);
         let it = getIter(arg(args, 0));
         if (it == 0) return 0;
-        while (true) {
-          let v = iterNext(it);
-          if (v == ITER_DONE) break;
-          listAppendSteal(self, v);
-        }
+        listExtendFromIter(self, it);
         DECREF(it);
         return none();
       }

@@ -15,14 +15,16 @@
  * @40 di_result (a 2-tuple reused by items() while only the iterator holds
  * it) @48 len.
  */
-import { Err, raise } from "../config";
-import { ld64, st64, wrSpan } from "../kernel/memory";
+import { DEBUG, Err, raise, failed } from "../config";
+import { ld64, st64, wr, wrSpan } from "../kernel/memory";
+import { PAGE_SIZE, PAGE_MASK } from "../kernel/frames";
+import { pymallocMarkPool, pymallocCarveRun, carvedBlocks, ALIGNMENT_SHIFT } from "./obmalloc";
 import {
-  P, param, PY2, VERSION, T, typeOf, initObject, objMalloc, objFree, INCREF, DECREF, XDECREF,
+  P, param, PY2, VERSION, T, typeOf, typeAddr, NSMALLNEG, NSMALLPOS, initObject, objMalloc, objFree, INCREF, DECREF, XDECREF,
   gcMalloc, gcFree, gcTrack, gcUntrack, REFCNT, Py_None, gcIsTracked,
 } from "./runtime";
 import { newInt, intValue } from "./numbers";
-import { newList, listSize, listItem, listSetItem, tupleSize, tupleItem, newTuple, tupleSetItem } from "./sequence";
+import { newList, listSize, listItem, listSetItem, tupleSize, tupleItem, newTuple, tupleSetItem, listAppendSteal } from "./sequence";
 import { dictEntryAt, dictEntryKey, dictEntryValue, dictLen } from "./dict";
 import { setIterNext } from "./set";
 import { arrayIterNext } from "./array";
@@ -89,6 +91,123 @@ export function newRangeIter(r: u64): u64 {
     st64(it + 40, <u64>len);
   }
   return it;
+}
+
+// --- list.extend(iterator) ----------------------------------------------------------------------
+
+/**
+ * list_extend's loop for an iterator: iternext, append the new reference
+ * (list(iterable), list.extend). A range iterator feeding a list goes
+ * through extendFromRangeIter, which leaves the same memory and faults.
+ */
+export function listExtendFromIter(l: u64, it: u64): void {
+  if (typeOf(it) == T.RANGEITER) {
+    extendFromRangeIter(l, it);
+    return;
+  }
+  appendAll(l, it);
+}
+
+function appendAll(l: u64, it: u64): void {
+  while (true) {
+    let v = iterNext(it);
+    if (v == ITER_DONE) break;
+    listAppendSteal(l, v);
+  }
+}
+
+// @ts-ignore: decorator
+@inline const ONE_DIGIT_LIMIT: i64 = 1 << 30;
+
+/**
+ * How many of v, v + step, v + 2*step, … (at most max) PyLong_FromLong makes
+ * as fresh one-digit ints: outside the small-int cache, |x| < 2**30.
+ */
+function freshOneDigitCount(v: i64, step: i64, max: u64): u64 {
+  let m: i64;
+  if (step >= ONE_DIGIT_LIMIT << 1 || step <= -(ONE_DIGIT_LIMIT << 1)) m = 1; // the next value is out
+  else if (v >= NSMALLPOS && v < ONE_DIGIT_LIMIT) m = step > 0 ? (ONE_DIGIT_LIMIT - 1 - v) / step + 1 : (v - NSMALLPOS) / -step + 1;
+  else if (v < -NSMALLNEG && v > -ONE_DIGIT_LIMIT) m = step > 0 ? (-NSMALLNEG - 1 - v) / step + 1 : (v + ONE_DIGIT_LIMIT - 1) / -step + 1;
+  else return 0;
+  return min<u64>(<u64>m, max);
+}
+
+/**
+ * list.extend(range iterator), 3.x: rangeiter_next makes each int with
+ * PyLong_FromLong (a fresh PyLongObject from pymalloc outside the small-int
+ * cache) and list_extend stores it at ob_item[ob_size++]. Item by item, the
+ * only memory seen for the first time is the int's block, the block pymalloc
+ * carves after it and the next ob_item slot; the iterator, the list header
+ * and the pool header are written every time.
+ *
+ * So each round makes one item the ordinary way (every fault it can take,
+ * in CPython's order), then, while that item's int was carved from a pool
+ * page and more fresh one-digit ints would follow in the same page with
+ * their slots in the same ob_item page, makes them at once: pymallocCarveRun
+ * does the allocations, the ints and slots are stored through one
+ * translation each, and the iterator and list counters are written once.
+ * None of those writes can fault (each page was written by the ordinary
+ * item), and the memory ends as the item-by-item loop leaves it.
+ */
+function extendFromRangeIter(l: u64, it: u64): void {
+  if (PY2()) { appendAll(l, it); return; } // (2.7 range() is a list: no range iterator)
+  let v312 = VERSION() >= 312;
+  let req: u32 = param(P.INT_ONE_DIGIT_REQUEST) == 32 ? 32 : 28;
+  let type = typeAddr(T.INT);
+  let lvTag = param(P.INT_LV_TAG) != 0;
+  while (true) {
+    pymallocMarkPool(req);
+    let o = iterNext(it);
+    if (o == ITER_DONE) return;
+    listAppendSteal(l, o);
+    if (failed()) { appendAll(l, it); return; }
+    let ih = wrSpan(it, v312 ? 40 : 48);
+    let lh = wrSpan(l, 40);
+    if (ih == 0 || lh == 0) continue;
+    // The iterator's next value, step and remaining count.
+    let v: i64, step: i64, left: i64;
+    if (v312) {
+      v = load<i64>(ih + 16); step = load<i64>(ih + 24); left = load<i64>(ih + 32);
+    } else {
+      let index = load<i64>(ih + 16);
+      step = load<i64>(ih + 32);
+      v = load<i64>(ih + 24) + index * step;
+      left = load<i64>(ih + 40) - index;
+    }
+    let n = load<i64>(lh + 16);
+    let items = load<u64>(lh + 24);
+    let room = load<i64>(lh + 32) - n;
+    if (left <= 0 || room <= 0 || n <= 0) continue;
+    // Slots n.. in the page of slot n - 1 (written by the append).
+    let slot = items + (<u64>n << 3);
+    let slotsInPage = (PAGE_SIZE - ((slot - 8) & PAGE_MASK) - 8) >> 3;
+    let max = min<u64>(min<u64>(<u64>left, <u64>room), slotsInPage);
+    max = freshOneDigitCount(v, step, max);
+    let b = pymallocCarveRun(req, max);
+    if (b == 0) continue;
+    let k = carvedBlocks;
+    let bsize = <u64>((((req - 1) >> ALIGNMENT_SHIFT) + 1) << ALIGNMENT_SHIFT);
+    let p = wr(b); // pages written by the ordinary item: no fault
+    let s = wr(slot);
+    let tag: u64 = lvTag ? (v < 0 ? (1 << 3) | 2 : 1 << 3) : (v < 0 ? <u64>-1 : 1);
+    for (let j: u64 = 0; j < k; j++) {
+      // _PyLong_New(1) / _PyLong_FromMedium: refcount 1, type, size (3.12+ lv_tag), one digit.
+      let q = p + <usize>(j * bsize);
+      store<u64>(q, 1);
+      store<u64>(q + 8, type);
+      store<u64>(q + 16, tag);
+      store<u32>(q + 24, <u32>(v < 0 ? -v : v));
+      store<u64>(s + <usize>(j << 3), b + j * bsize);
+      v += step;
+    }
+    store<u64>(lh + 16, <u64>(n + <i64>k));
+    if (v312) {
+      store<u64>(ih + 16, <u64>v);
+      store<u64>(ih + 32, <u64>(left - <i64>k));
+    } else {
+      store<u64>(ih + 16, load<u64>(ih + 16) + k);
+    }
+  }
 }
 
 // --- sequence iterators ---------------------------------------------------------------------------

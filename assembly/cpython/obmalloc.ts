@@ -38,6 +38,7 @@
  */
 import { DEBUG, Err, raise, failed } from "../config";
 import { ld32, st32, ld64, st64, copyRange, isBacked, curPid, wr } from "../kernel/memory";
+import { PAGE_SIZE, PAGE_MASK } from "../kernel/frames";
 import * as sys from "../kernel/syscalls";
 import { OBMALLOC_STATE, ARENA_MAP_ROOT } from "./image";
 import { libcMalloc, libcFree, libcRealloc, libcCalloc, libcOwns } from "./libc";
@@ -315,6 +316,72 @@ export function pyObjectMalloc(nbytes: u64): u64 {
     return bp;
   }
   return allocateFromNewPool(size);
+}
+
+// --- runs of carved blocks -------------------------------------------------------------
+
+/*
+ * A caller that makes many objects of one size in a row (list(range(n))) can
+ * take a run of blocks at once, where that is exactly what as many
+ * pymalloc_alloc calls would do. While a pool is being carved, its free list
+ * is just the last block carved (its first word set to NULL), so each
+ * allocation hands out that block and carves the next one: count + 1,
+ * freeblock = pool + nextoffset, nextoffset + size, *(block **)freeblock = NULL.
+ * k of them are the same header update by k blocks and k NULL words.
+ *
+ * Faults must be taken as item-by-item allocation takes them, so a run is
+ * only taken right after an ordinary allocation carved a block of the same
+ * pool (pymallocMarkPool before it, pymallocCarveRun after): that carve wrote
+ * the pool header and the page of the pool's next block, so the run's writes,
+ * kept to that page, cannot fault.
+ */
+let markPool: u64 = 0;
+let markNextoffset: u32 = 0;
+/** How many blocks the last pymallocCarveRun handed out. */
+export let carvedBlocks: u64 = 0;
+
+/** Notes the pool nbytes' size class allocates from now and its nextoffset (reads of present pages only). */
+export function pymallocMarkPool(nbytes: u32): void {
+  let size = (nbytes - 1) >> ALIGNMENT_SHIFT;
+  let pool = ld64(G_USEDPOOLS + (<u64>size << 4));
+  markPool = pool != PTA(size) ? pool : 0;
+  markNextoffset = markPool != 0 ? ld32(pool + P_NEXTOFFSET) : 0;
+}
+
+/**
+ * Up to `max` pymalloc_alloc(nbytes) at once, when the only change to the
+ * size class's pool since pymallocMarkPool was one allocation that carved a
+ * block (nextoffset one block further, freeblock that block), and while each
+ * allocation still carves (the pool does not fill) within the page of the
+ * first block. Returns the first block (the others follow it, `carvedBlocks`
+ * in all), or 0 when no run can be taken (nothing changed then).
+ */
+export function pymallocCarveRun(nbytes: u32, max: u64): u64 {
+  carvedBlocks = 0;
+  let size = (nbytes - 1) >> ALIGNMENT_SHIFT;
+  let pool = ld64(G_USEDPOOLS + (<u64>size << 4));
+  if (pool != markPool || pool == 0 || max == 0) return 0;
+  let h = wr(pool); // written by the carve: no fault
+  let bsize = <u64>INDEX2SIZE(size);
+  let nextoffset = load<u32>(h + <usize>P_NEXTOFFSET);
+  if (<u64>nextoffset != <u64>markNextoffset + bsize) return 0;
+  let fb = pool + <u64>nextoffset - bsize;
+  if (load<u64>(h + <usize>P_FREEBLOCK) != fb) return 0;
+  let maxnextoffset = load<u32>(h + <usize>P_MAXNEXTOFFSET);
+  if (nextoffset > maxnextoffset) return 0;
+  // Allocation j hands out fb + j*bsize and carves (NULLs) the block after it.
+  let k = min<u64>(max, <u64>(maxnextoffset - nextoffset) / bsize + 1);
+  let room = PAGE_SIZE - (fb & PAGE_MASK);
+  if (room < bsize + 8) return 0;
+  k = min<u64>(k, (room - 8) / bsize);
+  let p = wr(fb); // written by the carve: no fault
+  if (DEBUG) assert(load<u64>(p) == 0);
+  for (let j: u64 = 1; j <= k; j++) store<u64>(p + <usize>(j * bsize), 0);
+  store<u32>(h + <usize>P_COUNT, load<u32>(h + <usize>P_COUNT) + <u32>k);
+  store<u64>(h + <usize>P_FREEBLOCK, fb + k * bsize);
+  store<u32>(h + <usize>P_NEXTOFFSET, nextoffset + <u32>(k * bsize));
+  carvedBlocks = k;
+  return fb;
 }
 
 /** A pool with no free block left leaves its usedpools ring. */
