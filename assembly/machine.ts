@@ -19,7 +19,8 @@ import * as text from "./cpython/text";
 import * as kmem from "./kernel/kmem";
 import * as gcmod from "./cpython/gc";
 import { LIBPYTHON_DATA, LIBPYTHON_DATA_SIZE, LIBC_DATA, LIBC_DATA_SIZE } from "./cpython/image";
-import { framesInit, framesUsed, framesReserved, slotsUsed, PAGE_SHIFT } from "./kernel/frames";
+import { framesInit, framesUsed, framesReserved, slotsUsed, PAGE_SHIFT, mapcount } from "./kernel/frames";
+import { ptePtr, pteFrame, PTE_PRESENT, PTE_WRITE, PTE_DIRTY } from "./kernel/pagetable";
 import { kmemBytesUsed } from "./kernel/kmem";
 import { isAlive, mmOf, vmaAt, pidCount } from "./kernel/mm";
 import { switchTo, ld64, st64, ld8, st8, fillRange, wr, slotShares } from "./kernel/memory";
@@ -304,9 +305,10 @@ export function digestMemory(pid: u32): u64 {
   return check.digestMemory(pid);
 }
 
-/** Turns the evaluator's bulk loops on or off (tests compare both). */
+/** Turns the evaluator's bulk loops and the runtime's bulk paths (runtime.ts) on or off (tests compare both). */
 export function setBulkLoops(on: bool): void {
   ev.bulkLoops = on;
+  rt.setBulkPaths(on);
 }
 
 export function checkInvariants(): u32 {
@@ -471,4 +473,39 @@ export function immortalizeHeap(pid: u32): void {
   if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return; }
   switchTo(pid);
   gcmod.immortalizeHeap();
+}
+
+// --- checking the bulk paths -------------------------------------------------------------
+
+/**
+ * A digest (FNV-1a) of pid's page tables, beside digestMemory's of the bytes:
+ * each VMA's bounds and flags, and for each present page its number, PTE
+ * bits, the frame mapping it and that frame's mapcount. Equal digests mean
+ * the same faults were taken, in the same order (frames are handed out in
+ * fault order). Reads the tables directly: faults nothing in.
+ */
+export function digestPageTables(pid: u32): u64 {
+  clearError();
+  if (pid == 0 || pid >= pidCount()) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  let mm = mmOf(pid);
+  let h: u64 = 0xcbf29ce484222325;
+  for (let i: u32 = 0; i < mm.nvma; i++) {
+    let v = vmaAt(mm, i);
+    h = fnv(fnv(fnv(h, v.start), v.end), <u64>v.flags);
+    if (mm.pgd == 0) continue;
+    for (let vpn = v.start >> PAGE_SHIFT; vpn < v.end >> PAGE_SHIFT; vpn++) {
+      let slot = ptePtr(<usize>mm.pgd, vpn);
+      if (slot == 0) continue;
+      let pte = load<u32>(slot);
+      if ((pte & PTE_PRESENT) == 0) continue;
+      let f = pteFrame(pte);
+      h = fnv(fnv(fnv(fnv(h, vpn), <u64>(pte & (PTE_PRESENT | PTE_WRITE | PTE_DIRTY))), <u64>f), <u64>mapcount(f));
+    }
+  }
+  return h;
+}
+
+// @ts-ignore: decorator
+@inline function fnv(h: u64, w: u64): u64 {
+  return (h ^ w) * 0x100000001b3;
 }

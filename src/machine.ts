@@ -275,7 +275,10 @@ export class Machine {
     return BigInt.asUintN(64, this.call(() => this.x.digestMemory(pid)));
   }
 
-  /** Turns the evaluator's bulk loops off (or back on): tests check that both leave the same machine. */
+  /**
+   * Turns the evaluator's bulk loops and the runtime's bulk paths (list(range(n)) in runs, page-cursor
+   * loops) off (or back on): tests check that both leave the same machine.
+   */
   setBulkLoops(on: boolean): void {
     this.x.setBulkLoops(on);
   }
@@ -287,6 +290,14 @@ export class Machine {
     const kinds = ["", "mapcount differs from the PTEs mapping the frame", "writable private PTE on a shared frame",
       "PTE not present or frame out of range", "zero page mapped writable", "PTE outside every VMA"];
     return `${n} violation(s); first: ${kinds[first >>> 28] ?? "?"} (frame ${first & 0xfffffff})`;
+  }
+
+  /**
+   * A digest of a process's page tables (VMAs; each present page's PTE bits, frame and mapcount), beside
+   * digestMemory's of the bytes: equal when the same faults were taken in the same order.
+   */
+  digestPageTables(pid: number): bigint {
+    return BigInt.asUintN(64, this.call(() => this.x.digestPageTables(pid)));
   }
 
   /** The process's mappings (/proc/PID/maps): start, end, and whether shared / the brk heap. */

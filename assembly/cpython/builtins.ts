@@ -13,7 +13,7 @@ import {
 } from "./runtime";
 import { newInt, intValue, isInt, newFloat, floatValue } from "./numbers";
 import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listItem, listSetItem, listItems, listAppend,
-  listAppendSteal, listResize, listPreallocate, listAllocated, listPop, listDelSlice } from "./sequence";
+  listAppendSteal, listResize, listPreallocate, listAllocated, listPop, listDelSlice, copyItemsIncref } from "./sequence";
 import { newDict, dictGet, dictSet, dictLen } from "./dict";
 import { newRange, newDictIter, iterNext, ITER_DONE, rangeLen, listExtendFromIter } from "./iter";
 import { getIter, objLen, lessThan, strOf, binaryOp, Msg } from "./ops";
@@ -402,11 +402,7 @@ export function listFromIterable(src: u64): u64 {
   if (t == T.LIST || t == T.TUPLE) {
     // list_extend fast path: resize to m + n, copy with incref.
     if (!listResize(l, n)) return 0;
-    for (let i: i64 = 0; i < n; i++) {
-      let v = t == T.LIST ? listItem(src, i) : tupleItem(src, i);
-      INCREF(v);
-      listSetItem(l, i, v);
-    }
+    copyItemsIncref(listItems(l), t == T.LIST ? listItems(src) : src + 24, n);
     return l;
   }
   let it = getIter(src);

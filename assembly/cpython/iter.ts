@@ -16,15 +16,15 @@
  * it) @48 len.
  */
 import { DEBUG, Err, raise, failed } from "../config";
-import { ld64, st64, wr, wrSpan } from "../kernel/memory";
+import { ld64, st64, wr, wrSpan, slotShares } from "../kernel/memory";
 import { PAGE_SIZE, PAGE_MASK } from "../kernel/frames";
 import { pymallocMarkPool, pymallocCarveRun, carvedBlocks, ALIGNMENT_SHIFT } from "./obmalloc";
 import {
-  P, param, PY2, VERSION, T, typeOf, typeAddr, NSMALLNEG, NSMALLPOS, initObject, objMalloc, objFree, INCREF, DECREF, XDECREF,
+  P, param, PY2, VERSION, T, typeOf, typeAddr, NSMALLNEG, NSMALLPOS, bulkPaths, initObject, objMalloc, objFree, INCREF, DECREF, XDECREF,
   gcMalloc, gcFree, gcTrack, gcUntrack, REFCNT, Py_None, gcIsTracked,
 } from "./runtime";
-import { newInt, intValue } from "./numbers";
-import { newList, listSize, listItem, listSetItem, tupleSize, tupleItem, newTuple, tupleSetItem, listAppendSteal } from "./sequence";
+import { newInt, intValue, py2IntsIntoSlots } from "./numbers";
+import { newList, listSize, listItem, listItems, listSetItem, tupleSize, tupleItem, newTuple, tupleSetItem, listAppendSteal } from "./sequence";
 import { dictEntryAt, dictEntryKey, dictEntryValue, dictLen } from "./dict";
 import { setIterNext } from "./set";
 import { arrayIterNext } from "./array";
@@ -42,13 +42,7 @@ export function newRange(start: i64, stop: i64, step: i64): u64 {
   if (PY2()) {
     let l = newList(len);
     if (l == 0) return 0;
-    let v = start;
-    for (let i: i64 = 0; i < len; i++) {
-      let o = newInt(v);
-      if (o == 0) return 0;
-      listSetItem(l, i, o);
-      v += step;
-    }
+    if (len > 0 && !py2IntsIntoSlots(listItems(l), start, step, len)) return 0;
     return l;
   }
   let r = objMalloc(<u64>param(P.RANGE_BYTES));
@@ -150,7 +144,7 @@ function freshOneDigitCount(v: i64, step: i64, max: u64): u64 {
  * item), and the memory ends as the item-by-item loop leaves it.
  */
 function extendFromRangeIter(l: u64, it: u64): void {
-  if (PY2()) { appendAll(l, it); return; } // (2.7 range() is a list: no range iterator)
+  if (PY2() || !bulkPaths) { appendAll(l, it); return; } // (2.7 range() is a list: no range iterator)
   let v312 = VERSION() >= 312;
   let req: u32 = param(P.INT_ONE_DIGIT_REQUEST) == 32 ? 32 : 28;
   let type = typeAddr(T.INT);
@@ -161,6 +155,7 @@ function extendFromRangeIter(l: u64, it: u64): void {
     if (o == ITER_DONE) return;
     listAppendSteal(l, o);
     if (failed()) { appendAll(l, it); return; }
+    let shares = slotShares;
     let ih = wrSpan(it, v312 ? 40 : 48);
     let lh = wrSpan(l, 40);
     if (ih == 0 || lh == 0) continue;
@@ -189,6 +184,7 @@ function extendFromRangeIter(l: u64, it: u64): void {
     let bsize = <u64>((((req - 1) >> ALIGNMENT_SHIFT) + 1) << ALIGNMENT_SHIFT);
     let p = wr(b); // pages written by the ordinary item: no fault
     let s = wr(slot);
+    if (DEBUG) assert(slotShares == shares); // (no copy-on-write fault moved a page since ih, lh)
     let tag: u64 = lvTag ? (v < 0 ? (1 << 3) | 2 : 1 << 3) : (v < 0 ? <u64>-1 : 1);
     for (let j: u64 = 0; j < k; j++) {
       // _PyLong_New(1) / _PyLong_FromMedium: refcount 1, type, size (3.12+ lv_tag), one digit.

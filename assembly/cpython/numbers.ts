@@ -15,12 +15,14 @@
  * float (PyFloatObject, 24 bytes): 3.x keeps a free list of 100 freed floats
  * linked through ob_type; 2.7 uses blocks like its ints.
  */
-import { Err, raise } from "../config";
-import { ld64, st64, ld32, st32, wrSpan } from "../kernel/memory";
+import { Err, raise, failed } from "../config";
+import { ld64, st64, ld32, st32, wr, wrSpan, slotShares } from "../kernel/memory";
+import { PAGE_SHIFT, PAGE_SIZE, PAGE_MASK } from "../kernel/frames";
 import { libcMalloc, libcFree } from "./libc";
 import {
   P, param, PY2, T, typeAddr, typeOf, initObject, initVarObject, objMalloc, objFree, INCREF,
   RT, RT_FLOAT_FREE, RT_FLOAT_NUMFREE, RT_INT_FREE, SMALL_INTS, SMALL_INT_PTRS, NSMALLNEG, NSMALLPOS, staticRefcnt, Py_True,
+  NO_PAGE, bulkPaths, cursorsMoved,
 } from "./runtime";
 
 // @ts-ignore: decorator
@@ -54,8 +56,19 @@ function fillBlockFreeList(blocks: u64): u64 {
   st64(blocks, block);
   let p = block + 8; // after the block's `next` pointer
   let q = p + 40 * 24;
-  while (q > p) {
+  // Written in this order through a page cursor (runtime.ts): the same faults as a store at a time.
+  let page = NO_PAGE, base: usize = 0;
+  while (!bulkPaths && q > p) {
     st64(q + 8, q - 24);
+    q -= 24;
+  }
+  while (q > p) {
+    let a = q + 8;
+    if (a >> PAGE_SHIFT != page) {
+      page = a >> PAGE_SHIFT;
+      base = wr(a) - <usize>(a & PAGE_MASK);
+    }
+    store<u64>(base + <usize>(a & PAGE_MASK), q - 24);
     q -= 24;
   }
   st64(q + 8, 0);
@@ -113,6 +126,97 @@ function py2IntAlloc(): u64 {
   }
   st64(RT_INT_FREE, ld64(v + 8));
   return v;
+}
+
+/** How many of v, v + step, … (at most max) are outside the small-int cache. */
+function nonSmallCount(v: i64, step: i64, max: i64): i64 {
+  if (step == i64.MIN_VALUE) return 1;
+  if (v >= NSMALLPOS) return step > 0 ? max : min<i64>(max, (v - NSMALLPOS) / -step + 1);
+  if (v < -NSMALLNEG) return step < 0 ? max : min<i64>(max, (-NSMALLNEG - 1 - v) / step + 1);
+  return 0;
+}
+
+/**
+ * 2.7 range(): PyInt_FromLong(v), v + step, … stored in n list slots
+ * (PyList_SET_ITEM), as CPython does item by item. A small int, an int from
+ * a page this loop has not written yet and each fill_free_list go the
+ * ordinary way. Otherwise the free list is taken a run at a time where it
+ * goes down a block as fill_free_list (or freeing ints in that order) links
+ * it: o, o - 24, … on one page already written, its links read before the
+ * ints are written (reads that do not wait for each other). The free list's
+ * head stays in a register until the next ordinary call; ints and slots go
+ * through page cursors (runtime.ts). Returns false if an int could not be made.
+ */
+export function py2IntsIntoSlots(slots: u64, v: i64, step: i64, n: i64): bool {
+  if (!bulkPaths) {
+    for (let i: i64 = 0; i < n; i++, v += step) {
+      let o = newInt(v);
+      if (o == 0) return false;
+      st64(slots + (<u64>i << 3), o);
+    }
+    return true;
+  }
+  let type = typeAddr(T.INT);
+  let head: u64 = 0;
+  let held = false; // head is RT_INT_FREE's value, not written back yet
+  let shares = slotShares;
+  let oPage = NO_PAGE, oBase: usize = 0;
+  let sPage = NO_PAGE, sBase: usize = 0;
+  let i: i64 = 0;
+  while (i < n) {
+    let o = head;
+    let small = v >= -NSMALLNEG && v < NSMALLPOS;
+    if (held && o != 0 && o >> PAGE_SHIFT == oPage && (o & PAGE_MASK) + 24 <= PAGE_SIZE && !small) {
+      let off = o & PAGE_MASK;
+      let p = oBase + <usize>off;
+      let max = nonSmallCount(v, step, min<i64>(n - i, <i64>(off / 24) + 1));
+      let k: i64 = 1;
+      while (k < max && load<u64>(p - <usize>((k - 1) * 24) + 8) == o - <u64>(k * 24)) k++;
+      head = load<u64>(p - <usize>((k - 1) * 24) + 8);
+      for (let j: i64 = 0; j < k; j++, i++, v += step) {
+        // py2IntAlloc, PyObject_INIT, ob_ival; PyList_SET_ITEM.
+        let q = p - <usize>(j * 24);
+        store<u64>(q, 1);
+        store<u64>(q + 8, type);
+        store<u64>(q + 16, <u64>v);
+        let sa = slots + (<u64>i << 3);
+        if (sa >> PAGE_SHIFT != sPage) {
+          sPage = sa >> PAGE_SHIFT;
+          sBase = wr(sa) - <usize>(sa & PAGE_MASK);
+          if (cursorsMoved(shares)) {
+            // The ints' page may have been given another slot: translate it again (written: no fault).
+            shares = slotShares;
+            oBase = wr(o) - <usize>(o & PAGE_MASK);
+            p = oBase + <usize>(o & PAGE_MASK);
+            if (failed()) oPage = sPage = NO_PAGE;
+          }
+        }
+        store<u64>(sBase + <usize>(sa & PAGE_MASK), o - <u64>(j * 24));
+      }
+      continue;
+    }
+    if (held) st64(RT_INT_FREE, head);
+    held = false;
+    oPage = NO_PAGE;
+    sPage = NO_PAGE;
+    o = newInt(v);
+    if (o == 0) return false;
+    st64(slots + (<u64>i << 3), o);
+    if (!small && !failed()) {
+      // newPy2Int wrote RT_INT_FREE and the int.
+      head = ld64(RT_INT_FREE);
+      held = true;
+      shares = slotShares;
+      if ((o & PAGE_MASK) + 24 <= PAGE_SIZE) {
+        oPage = o >> PAGE_SHIFT;
+        oBase = wr(o) - <usize>(o & PAGE_MASK);
+      }
+    }
+    i++;
+    v += step;
+  }
+  if (held) st64(RT_INT_FREE, head);
+  return true;
 }
 
 /** 2.7 int_dealloc: back on the free list (never returned to malloc). */

@@ -18,8 +18,8 @@
  * 32 bytes {gc_next, gc_prev, gc_refs} up to 3.7, 16 bytes {_gc_next,
  * _gc_prev} from 3.8.
  */
-import { DEBUG, Err, raise } from "../config";
-import { ld32, st32, ld64, st64, fillRange, wr } from "../kernel/memory";
+import { DEBUG, Err, raise, failed } from "../config";
+import { ld32, st32, ld64, st64, fillRange, wr, slotShares } from "../kernel/memory";
 import { LIBPYTHON_DATA } from "./image";
 import { pyObjectMalloc, pyObjectFree, pyObjectRealloc } from "./obmalloc";
 import { libcMalloc, libcFree, libcRealloc } from "./libc";
@@ -254,6 +254,43 @@ export function staticRefcnt(): u64 {
 let deallocHook: (o: u64) => void = (o: u64): void => {};
 export function setDeallocHook(f: (o: u64) => void): void {
   deallocHook = f;
+}
+
+/** _Py_Dealloc: what Py_DECREF calls when the count reaches zero. */
+export function deallocObject(o: u64): void {
+  deallocHook(o);
+}
+
+/*
+ * Page cursors. A loop over many objects or item pointers can keep, for each
+ * stream of its accesses, the page it last translated and that page's
+ * linear base, and call rd()/wr() only when the stream enters another page.
+ * The first access to each page is then still an ordinary one, made in
+ * CPython's order, and takes the fault it takes; a later access to a page
+ * already written cannot fault, so going around the TLB changes nothing.
+ * A cursor must be dropped when the bytes behind it may have moved:
+ *   - a page only read may be shared (or the zero page): a write translated
+ *     to it (copy-on-write) gives it another frame;
+ *   - a copy-on-write fault on any page may let an older copy share its
+ *     source's slot and hand its own slot on (memory.ts reclaimOldestCopy):
+ *     the kernel's slotShares count then moves (cursorsMoved);
+ *   - after a fatal fault every access goes to the scratch page (failed());
+ *   - calls that may change page tables (frees: munmap, brk trim).
+ */
+// @ts-ignore: decorator
+@inline export function cursorsMoved(shares: u64): bool {
+  return slotShares != shares || failed();
+}
+// @ts-ignore: decorator
+@inline export const NO_PAGE: u64 = u64.MAX_VALUE;
+
+/**
+ * The loops above, and the runs of list(range(n)) (iter.ts), can be turned
+ * off (tests check that memory, page tables and frames end identical).
+ */
+export let bulkPaths: bool = true;
+export function setBulkPaths(on: bool): void {
+  bulkPaths = on;
 }
 
 // --- the garbage collector's links ----------------------------------------------------

@@ -16,11 +16,12 @@
  * Freed list objects go to a free list of 80.
  */
 import { DEBUG, Err, raise, failed } from "../config";
-import { ld64, st64, fillRange, copyRange, wrSpan } from "../kernel/memory";
+import { ld32, ld64, st64, fillRange, copyRange, rd, wr, wrSpan, slotShares } from "../kernel/memory";
+import { PAGE_SHIFT, PAGE_MASK } from "../kernel/frames";
 import {
   P, param, PY2, VERSION, T, typeOf, initObject, initVarObject, objMalloc, objFree, memMalloc, memRealloc, memFree,
   INCREF, DECREF, XDECREF, gcMalloc, gcFree, gcTrack, gcUntrack,
-  RT_LIST_FREE, RT_LIST_NUMFREE, RT_TUPLE_FREE, RT_TUPLE_NUMFREE, RT_EMPTY_TUPLE, staticRefcnt,
+  RT_LIST_FREE, RT_LIST_NUMFREE, RT_TUPLE_FREE, RT_TUPLE_NUMFREE, RT_EMPTY_TUPLE, staticRefcnt, NO_PAGE, deallocObject, bulkPaths, cursorsMoved,
 } from "./runtime";
 import { pyObjectMalloc } from "./obmalloc";
 import { libcCalloc } from "./libc";
@@ -219,13 +220,159 @@ export function listAppendSteal(l: u64, v: u64): bool {
   return true;
 }
 
+/**
+ * Py_INCREF of each of the n item pointers at `src`, stored at `dst` in order
+ * (list(list or tuple): list_extend's copy loop), with a page cursor per
+ * stream (runtime.ts): source slots, the items' refcounts, destination slots.
+ */
+export function copyItemsIncref(dst: u64, src: u64, n: i64): void {
+  if (!bulkPaths) {
+    for (let i: i64 = 0; i < n; i++) {
+      let v = ld64(src + (<u64>i << 3));
+      INCREF(v);
+      st64(dst + (<u64>i << 3), v);
+    }
+    return;
+  }
+  let immortal = param(P.IMMORTAL) != 0;
+  let shares = slotShares;
+  let sPage = NO_PAGE, sBase: usize = 0;
+  let oPage = NO_PAGE, oBase: usize = 0;
+  let dPage = NO_PAGE, dBase: usize = 0;
+  for (let i: i64 = 0; i < n; i++) {
+    let sa = src + (<u64>i << 3);
+    let v: u64;
+    if (sa >> PAGE_SHIFT == sPage) {
+      v = load<u64>(sBase + <usize>(sa & PAGE_MASK));
+    } else {
+      let a = rd(sa);
+      v = load<u64>(a);
+      sPage = failed() ? NO_PAGE : sa >> PAGE_SHIFT;
+      sBase = a - <usize>(sa & PAGE_MASK);
+    }
+    // Py_INCREF(v) (runtime.ts INCREF)
+    if (v >> PAGE_SHIFT == oPage) {
+      let p = oBase + <usize>(v & PAGE_MASK);
+      if (immortal) {
+        let r = load<u32>(p);
+        if (r + 1 != 0) store<u32>(p, r + 1);
+      } else {
+        store<u64>(p, load<u64>(p) + 1);
+      }
+    } else {
+      let r: u32 = immortal ? ld32(v) : 0;
+      if (!immortal || r + 1 != 0) {
+        let p = wr(v);
+        if (immortal) store<u32>(p, r + 1);
+        else store<u64>(p, load<u64>(p) + 1);
+        oPage = v >> PAGE_SHIFT;
+        oBase = p - <usize>(v & PAGE_MASK);
+        if (oPage == sPage) sPage = NO_PAGE;
+        if (cursorsMoved(shares)) {
+          shares = slotShares;
+          sPage = dPage = NO_PAGE;
+          if (failed()) oPage = NO_PAGE;
+        }
+      }
+    }
+    let da = dst + (<u64>i << 3);
+    if (da >> PAGE_SHIFT == dPage) {
+      store<u64>(dBase + <usize>(da & PAGE_MASK), v);
+    } else {
+      let a = wr(da);
+      store<u64>(a, v);
+      dPage = da >> PAGE_SHIFT;
+      dBase = a - <usize>(da & PAGE_MASK);
+      if (dPage == sPage) sPage = NO_PAGE;
+      if (cursorsMoved(shares)) {
+        shares = slotShares;
+        sPage = oPage = NO_PAGE;
+        if (failed()) dPage = NO_PAGE;
+      }
+    }
+  }
+}
+
+/**
+ * XDECREF of the n item pointers at `items`, from the last (list_dealloc),
+ * with page cursors (runtime.ts) for the slots and the items' refcounts.
+ * After an item is freed, the following ones go the plain way until one
+ * survives (around each free, cursors save nothing); the refcounts' cursor
+ * then restarts on that item's page, the slots' one on their next page.
+ */
+function decrefItemsBackwards(items: u64, n: i64): void {
+  if (!bulkPaths) {
+    let i = n;
+    while (--i >= 0) XDECREF(ld64(items + (<u64>i << 3)));
+    return;
+  }
+  let immortal = param(P.IMMORTAL) != 0;
+  let shares = slotShares;
+  let sPage = NO_PAGE, sBase: usize = 0;
+  let oPage = NO_PAGE, oBase: usize = 0;
+  let i = n;
+  while (--i >= 0) {
+    let sa = items + (<u64>i << 3);
+    let o: u64;
+    if (sa >> PAGE_SHIFT == sPage) {
+      o = load<u64>(sBase + <usize>(sa & PAGE_MASK));
+    } else {
+      let a = rd(sa);
+      o = load<u64>(a);
+      sPage = failed() ? NO_PAGE : sa >> PAGE_SHIFT;
+      sBase = a - <usize>(sa & PAGE_MASK);
+    }
+    if (o == 0) continue;
+    // Py_DECREF(o) (runtime.ts DECREF)
+    let p: usize;
+    if (o >> PAGE_SHIFT == oPage) {
+      p = oBase + <usize>(o & PAGE_MASK);
+      if (immortal && <i32>load<u32>(p) < 0) continue;
+    } else {
+      if (immortal && <i32>ld32(o) < 0) continue;
+      p = wr(o);
+      oPage = o >> PAGE_SHIFT;
+      oBase = p - <usize>(o & PAGE_MASK);
+      if (oPage == sPage) sPage = NO_PAGE;
+      if (cursorsMoved(shares)) {
+        shares = slotShares;
+        sPage = NO_PAGE;
+        if (failed()) oPage = NO_PAGE;
+      }
+    }
+    let r = load<u64>(p) - 1;
+    store<u64>(p, r);
+    if (r == 0) {
+      deallocObject(o);
+      // While items keep being freed, the plain Py_XDECREF.
+      sPage = oPage = NO_PAGE;
+      while (--i >= 0) {
+        let o2 = ld64(items + (<u64>i << 3));
+        if (o2 == 0) continue;
+        if (immortal && <i32>ld32(o2) < 0) continue;
+        let p2 = wr(o2);
+        let r2 = load<u64>(p2) - 1;
+        store<u64>(p2, r2);
+        if (r2 != 0) {
+          if (!failed()) {
+            oPage = o2 >> PAGE_SHIFT;
+            oBase = p2 - <usize>(o2 & PAGE_MASK);
+          }
+          break;
+        }
+        deallocObject(o2);
+      }
+      shares = slotShares;
+    }
+  }
+}
+
 /** list_dealloc: untrack, decref items from the last, free the array, the object to the free list. */
 export function listDealloc(l: u64): void {
   gcUntrack(l);
   let items = listItems(l);
   if (items != 0) {
-    let i = listSize(l);
-    while (--i >= 0) XDECREF(ld64(items + (<u64>i << 3)));
+    decrefItemsBackwards(items, listSize(l));
     memFree(items);
   }
   let numfree = ld64(RT_LIST_NUMFREE);
