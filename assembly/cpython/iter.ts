@@ -16,7 +16,7 @@
  * it) @48 len.
  */
 import { DEBUG, Err, raise, failed } from "../config";
-import { ld64, st64, wr, wrSpan, slotShares } from "../kernel/memory";
+import { ld64, st64, wr, wrSpan, slotMoves } from "../kernel/memory";
 import { PAGE_SIZE, PAGE_MASK } from "../kernel/frames";
 import { pymallocMarkPool, pymallocCarveRun, carvedBlocks, ALIGNMENT_SHIFT } from "./obmalloc";
 import {
@@ -155,7 +155,7 @@ function extendFromRangeIter(l: u64, it: u64): void {
     if (o == ITER_DONE) return;
     listAppendSteal(l, o);
     if (failed()) { appendAll(l, it); return; }
-    let shares = slotShares;
+    let shares = slotMoves; // translations stay valid while no page moved host slot
     let ih = wrSpan(it, v312 ? 40 : 48);
     let lh = wrSpan(l, 40);
     if (ih == 0 || lh == 0) continue;
@@ -184,7 +184,7 @@ function extendFromRangeIter(l: u64, it: u64): void {
     let bsize = <u64>((((req - 1) >> ALIGNMENT_SHIFT) + 1) << ALIGNMENT_SHIFT);
     let p = wr(b); // pages written by the ordinary item: no fault
     let s = wr(slot);
-    if (DEBUG) assert(slotShares == shares); // (no copy-on-write fault moved a page since ih, lh)
+    if (DEBUG) assert(slotMoves == shares); // (no copy-on-write fault moved a page since ih, lh)
     let tag: u64 = lvTag ? (v < 0 ? (1 << 3) | 2 : 1 << 3) : (v < 0 ? <u64>-1 : 1);
     for (let j: u64 = 0; j < k; j++) {
       // _PyLong_New(1) / _PyLong_FromMedium: refcount 1, type, size (3.12+ lv_tag), one digit.

@@ -16,7 +16,7 @@
  * Freed list objects go to a free list of 80.
  */
 import { DEBUG, Err, raise, failed } from "../config";
-import { ld32, ld64, st64, fillRange, copyRange, rd, wr, wrSpan, slotShares } from "../kernel/memory";
+import { ld32, ld64, st64, fillRange, copyRange, rd, wr, wrSpan, slotMoves } from "../kernel/memory";
 import { PAGE_SHIFT, PAGE_MASK } from "../kernel/frames";
 import {
   P, param, PY2, VERSION, T, typeOf, initObject, initVarObject, objMalloc, objFree, memMalloc, memRealloc, memFree,
@@ -235,7 +235,7 @@ export function copyItemsIncref(dst: u64, src: u64, n: i64): void {
     return;
   }
   let immortal = param(P.IMMORTAL) != 0;
-  let shares = slotShares;
+  let shares = slotMoves;
   let sPage = NO_PAGE, sBase: usize = 0;
   let oPage = NO_PAGE, oBase: usize = 0;
   let dPage = NO_PAGE, dBase: usize = 0;
@@ -269,7 +269,7 @@ export function copyItemsIncref(dst: u64, src: u64, n: i64): void {
         oBase = p - <usize>(v & PAGE_MASK);
         if (oPage == sPage) sPage = NO_PAGE;
         if (cursorsMoved(shares)) {
-          shares = slotShares;
+          shares = slotMoves;
           sPage = dPage = NO_PAGE;
           if (failed()) oPage = NO_PAGE;
         }
@@ -285,7 +285,7 @@ export function copyItemsIncref(dst: u64, src: u64, n: i64): void {
       dBase = a - <usize>(da & PAGE_MASK);
       if (dPage == sPage) sPage = NO_PAGE;
       if (cursorsMoved(shares)) {
-        shares = slotShares;
+        shares = slotMoves;
         sPage = oPage = NO_PAGE;
         if (failed()) dPage = NO_PAGE;
       }
@@ -307,7 +307,7 @@ function decrefItemsBackwards(items: u64, n: i64): void {
     return;
   }
   let immortal = param(P.IMMORTAL) != 0;
-  let shares = slotShares;
+  let shares = slotMoves;
   let sPage = NO_PAGE, sBase: usize = 0;
   let oPage = NO_PAGE, oBase: usize = 0;
   let i = n;
@@ -335,7 +335,7 @@ function decrefItemsBackwards(items: u64, n: i64): void {
       oBase = p - <usize>(o & PAGE_MASK);
       if (oPage == sPage) sPage = NO_PAGE;
       if (cursorsMoved(shares)) {
-        shares = slotShares;
+        shares = slotMoves;
         sPage = NO_PAGE;
         if (failed()) oPage = NO_PAGE;
       }
@@ -362,7 +362,7 @@ function decrefItemsBackwards(items: u64, n: i64): void {
         }
         deallocObject(o2);
       }
-      shares = slotShares;
+      shares = slotMoves;
     }
   }
 }

@@ -188,6 +188,7 @@ function translateSlow(va: u64, write: bool): usize {
     // give it its own before the write. Invisible to the simulated kernel.
     if (unshareSlot(f) == u32.MAX_VALUE) return scratchPage + <usize>(va & 0xFFFF);
     slotShared = false;
+    slotMoves++;
   }
   let base = frameAddr(f);
   let s = <usize>(vpn & TLB_MASK);
@@ -349,8 +350,15 @@ function doWpPage(mm: Mm, slot: usize, vpn: u64): u32 {
 const copyRing = memory.data(<i32>COPY_RING * 16);
 let ringFrees: u64 = 0;
 let copyNext: u32 = 0;
-/** Slots shared and unshared so far (for tests and the bench). */
+/** Copies that came to share their source's slot so far (for tests and the bench). */
 export let slotShares: u64 = 0;
+/**
+ * Bumped whenever a page's bytes move to another host slot (shared again by
+ * reclaimOldestCopy, or unshared before a write). Code that keeps a linear
+ * address across simulated accesses (a page cursor) must translate again
+ * when this has changed.
+ */
+export let slotMoves: u64 = 0;
 
 function forgetCopies(): void {
   memory.fill(copyRing, 0, <usize>COPY_RING * 16);
@@ -395,6 +403,7 @@ function reclaimOldestCopy(mm: Mm): void {
   shareSlot(copy, src);
   tlbEvict(vpn1 - 1);
   slotShares++;
+  slotMoves++;
 }
 
 function rememberCopy(vpn: u64, copy: u32, src: u32): void {
