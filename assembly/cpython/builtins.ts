@@ -513,6 +513,15 @@ function dictMergeFromSeq2(d: u64, src: u64): bool {
  * Items taken on the fast paths: ints (2.7: PyInt only; 3.11+: bool too); on the float path also ints
  * (3.11+: any int subclass, i.e. bool). 3.12+ adds Neumaier's compensation to the float total.
  */
+/** sum()'s slow step: total + item by PyNumber_Add, both released; 0 (the iterator released too) on error. */
+function addToTotal(total: u64, v: u64, it: u64): u64 {
+  let r = binaryOp(0, total, v);
+  DECREF(total);
+  DECREF(v);
+  if (r == 0) DECREF(it);
+  return r;
+}
+
 function sum(args: usize, npos: i32, nkw: i32): u64 {
   if (npos < 1 || npos > 2) return badArgs(B.SUM);
   let start: u64 = npos == 2 ? arg(args, 1) : 0;
@@ -544,12 +553,8 @@ function sum(args: usize, npos: i32, nkw: i32): u64 {
         }
       }
       // Not an int, or an overflow: the total becomes an object again.
-      let r = newInt(acc);
-      let sumObj = binaryOp(0, r, v);
-      DECREF(r);
-      DECREF(v);
-      if (sumObj == 0) { DECREF(it); return 0; }
-      result = sumObj;
+      result = addToTotal(newInt(acc), v, it);
+      if (result == 0) return 0;
     }
   }
   if (typeOf(result) == T.FLOAT) {
@@ -586,22 +591,15 @@ function sum(args: usize, npos: i32, nkw: i32): u64 {
         continue;
       }
       if (neumaier && c != 0 && isFinite(c)) f += c;
-      let r = newFloat(f);
-      let sumObj = binaryOp(0, r, v);
-      DECREF(r);
-      DECREF(v);
-      if (sumObj == 0) { DECREF(it); return 0; }
-      result = sumObj;
+      result = addToTotal(newFloat(f), v, it);
+      if (result == 0) return 0;
     }
   }
   while (true) {
     let v = iterNext(it);
     if (v == ITER_DONE) break;
-    let r = binaryOp(0, result, v);
-    DECREF(result);
-    DECREF(v);
-    if (r == 0) { DECREF(it); return 0; }
-    result = r;
+    result = addToTotal(result, v, it);
+    if (result == 0) return 0;
   }
   DECREF(it);
   if (failed()) { DECREF(result); return 0; }
