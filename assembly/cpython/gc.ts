@@ -179,12 +179,15 @@ export function listSize(l: u64): i64 {
  * their iterators and views). Other types are treated as not GC by the visitors
  * (conservative: their referents count as referenced from outside).
  */
+// @ts-ignore: decorator
+@inline const GC_TYPES: u64 = (<u64>1 << T.TUPLE) | (<u64>1 << T.SLICE) | (<u64>1 << T.LIST) | (<u64>1 << T.DICT) |
+  (<u64>1 << T.LISTITER) | (<u64>1 << T.TUPLEITER) | (<u64>1 << T.DICTKEYITER) | (<u64>1 << T.DICTVALUEITER) |
+  (<u64>1 << T.DICTITEMITER) | (<u64>1 << T.DICTKEYS) | (<u64>1 << T.DICTVALUES) | (<u64>1 << T.DICTITEMS);
+
 function isGc(o: u64): bool {
   if (o == 0) return false;
   let t = typeOf(o);
-  return t == T.TUPLE || t == T.SLICE || t == T.LIST || t == T.DICT || t == T.LISTITER || t == T.TUPLEITER ||
-    t == T.DICTKEYITER || t == T.DICTVALUEITER || t == T.DICTITEMITER || t == T.DICTKEYS || t == T.DICTVALUES ||
-    t == T.DICTITEMS;
+  return t >= 0 && t < 64 && ((GC_TYPES >> <u64>t) & 1) != 0;
 }
 
 /** _PyObject_GC_MAY_BE_TRACKED: a GC object, and a tuple only while tracked. */
