@@ -374,25 +374,39 @@ export function libcRealloc(mem: u64, n: u64): u64 {
   let top = ld64(S_TOP);
   if (next == top) {
     let topSize = chunksize(top);
-    if (size + topSize < nb + MINSIZE) {
-      // _int_realloc's "allocate, copy, free" finds the new chunk right at the old top, after sysmalloc
-      // grew the heap: "Avoid copy if newp is next chunk after oldp" — the chunk grows in place.
-      if (nb >= ld64(S_MMAP_THRESHOLD)) {
-        // sysmalloc would map the request instead: a real move.
-        let fresh = libcMalloc(n);
-        if (fresh == 0) return 0;
-        copyRange(fresh, mem, size - SIZE_SZ);
-        libcFree(mem);
-        return fresh;
-      }
-      if (!growTop(nb - size)) return 0;
-      top = ld64(S_TOP);
-      topSize = chunksize(top);
+    if (size + topSize >= nb + MINSIZE) {
+      // Expand forward into the top (L4849).
+      st64(c + 8, nb | (head & PREV_INUSE));
+      let rem = c + nb;
+      st64(rem + 8, (size + topSize - nb) | PREV_INUSE);
+      st64(S_TOP, rem);
+      return mem;
     }
+    // "Allocate, copy, free" (L4868): _int_malloc(nb) finds no bin chunk (large best fit first), then the
+    // top is too small, so sysmalloc maps the request (nb ≥ mmap_threshold) or grows the heap by
+    // nb + top_pad + MINSIZE - top and carves nb from the old top, which starts right after the chunk:
+    // "Avoid copy if newp is next chunk after oldp" — the chunk becomes size + nb bytes and its surplus
+    // (`size` bytes at c + nb) is freed, back into the top (or tcache when small). So the top ends up
+    // about size + top_pad, and the next growths fit in it without a brk call.
+    if (nb > SMALL_MAX || nb >= ld64(S_MMAP_THRESHOLD)) {
+      let b = nb > SMALL_MAX ? takeLarge(nb) : 0;
+      if (b == 0 && nb >= ld64(S_MMAP_THRESHOLD)) b = mmapChunk(nb) - 16;
+      if (b != 0 && b != <u64>-16) {
+        copyRange(b + 16, mem, size - SIZE_SZ);
+        libcFree(mem);
+        return b + 16;
+      }
+    }
+    if (!growTop(nb)) return 0;
+    top = ld64(S_TOP);
+    topSize = chunksize(top);
+    // Split nb off the top (newp == next), then merge it into the old chunk.
+    st64(top + nb + 8, (topSize - nb) | PREV_INUSE);
+    st64(S_TOP, top + nb);
     st64(c + 8, nb | (head & PREV_INUSE));
     let rem = c + nb;
-    st64(rem + 8, (size + topSize - nb) | PREV_INUSE);
-    st64(S_TOP, rem);
+    st64(rem + 8, size | PREV_INUSE);
+    releaseChunk(rem, size);
     return mem;
   }
   let fresh = libcMalloc(n);
