@@ -331,8 +331,15 @@ export function setObjectParam(id: i32, value: i64): void {
 export function pythonStart(pid: u32, nbuiltins: i32): bool {
   if (!initProcessImage(pid)) return false;
   switchTo(pid);
+  // The brk heap the real interpreter has built by then (configureStartupHeap; none when not configured).
+  if (!libc.libcStartupHeap()) return false;
   interp.initInterpreter(nbuiltins);
   return !failed();
+}
+
+/** The interpreter's start-up brk heap (see assembly/cpython/libc.ts); n = 0 turns it off. */
+export function configureStartupHeap(table: usize, n: i32, brkSize: u64, top: u64, mmapThreshold: u64, trimThreshold: u64): void {
+  libc.configureStartupHeap(table, n, brkSize, top, mmapThreshold, trimThreshold);
 }
 
 /** Memory for the host's buffers (code, constant tables): outside the simulated machine. */

@@ -433,3 +433,76 @@ export function libcUsableSize(mem: u64): u64 {
   let size = head & ~SIZE_BITS;
   return (head & IS_MMAPPED) ? size - 2 * SIZE_SZ : size - SIZE_SZ;
 }
+
+// --- the interpreter's start-up heap ---------------------------------------------------------------
+
+/**
+ * The brk heap a real interpreter has when a scenario starts (src/profiles/startup-heap.ts, measured per
+ * version): set by the host, built by libcStartupHeap in each new interpreter process. The table is host
+ * memory of (kind, a, b) u64 triples:
+ *   kind 0: a chunk at offset a of size b that is free (bins or tcache): its header is written; the
+ *           space between such chunks is covered by in-use chunks (the interpreter's own allocations);
+ *   kind 1: put the chunk at offset a (size b) on its free list (tcache entries last to first, so the
+ *           list head comes out first, as tcache's LIFO does);
+ *   kind 2: pages a .. a+b-1 of the heap are resident (written).
+ */
+let suTable: usize = 0;
+let suCount: i32 = 0;
+let suBrkSize: u64 = 0;
+let suTop: u64 = 0;
+let suMmapThreshold: u64 = 0;
+let suTrimThreshold: u64 = 0;
+
+export function configureStartupHeap(table: usize, n: i32, brkSize: u64, top: u64, mmapThreshold: u64, trimThreshold: u64): void {
+  suTable = table;
+  suCount = n;
+  suBrkSize = brkSize;
+  suTop = top;
+  suMmapThreshold = mmapThreshold;
+  suTrimThreshold = trimThreshold;
+}
+
+/** Builds the start-up heap in the current process (before any other malloc); false when brk fails. */
+export function libcStartupHeap(): bool {
+  if (suCount == 0 || suBrkSize == 0) return true;
+  ensureInit();
+  if (DEBUG) assert(ld64(S_TOP) == 0);
+  if (suMmapThreshold != 0) st64(S_MMAP_THRESHOLD, suMmapThreshold);
+  if (suTrimThreshold != 0) st64(S_TRIM_THRESHOLD, suTrimThreshold);
+  let mm = sys.mmOfPid(curPid);
+  let base = mm.brk;
+  if (sys.brk(curPid, base + suBrkSize) != base + suBrkSize) return false;
+  st64(S_HEAP_START, base);
+  st64(S_SYSTEM_MEM, ld64(S_SYSTEM_MEM) + suBrkSize);
+  // tcache_perthread_struct at the heap start, then chunk headers, in-use chunks over the gaps, the top.
+  st64(base + 8, TCACHE_STRUCT_CHUNK | PREV_INUSE);
+  st64(S_TCACHE, base + 16);
+  let pos = TCACHE_STRUCT_CHUNK;
+  for (let i = 0; i < suCount; i++) {
+    let e = suTable + (<usize>i) * 24;
+    if (load<u64>(e) != 0) continue;
+    let off = load<u64>(e + 8);
+    let size = load<u64>(e + 16);
+    if (off > pos) st64(base + pos + 8, (off - pos) | PREV_INUSE);
+    st64(base + off + 8, size | PREV_INUSE);
+    pos = off + size;
+  }
+  if (suTop > pos) st64(base + pos + 8, (suTop - pos) | PREV_INUSE);
+  st64(base + suTop + 8, (suBrkSize - suTop) | PREV_INUSE);
+  st64(S_TOP, base + suTop);
+  for (let i = 0; i < suCount; i++) {
+    let e = suTable + (<usize>i) * 24;
+    let kind = load<u64>(e);
+    let a = load<u64>(e + 8);
+    let b = load<u64>(e + 16);
+    if (kind == 1) {
+      releaseChunk(base + a, b);
+    } else if (kind == 2) {
+      for (let p = a; p < a + b; p++) {
+        let addr = base + (p << 12); // measured 4 KiB pages, whatever the simulated page size
+        st64(addr, ld64(addr));
+      }
+    }
+  }
+  return !failed();
+}
