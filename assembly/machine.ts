@@ -264,6 +264,15 @@ export function cMalloc(pid: u32, n: u64): u64 {
   return libc.libcMalloc(n);
 }
 
+/** realloc(p, n) in `pid` (the glibc model). */
+export function cRealloc(pid: u32, p: u64, n: u64): u64 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  if (p != 0 && !libc.libcOwns(p)) { raise(Err.BAD_FREE, p); return 0; }
+  return libc.libcRealloc(p, n);
+}
+
 /** free(p) in `pid` (the glibc model). */
 export function cFree(pid: u32, p: u64): void {
   clearError();
