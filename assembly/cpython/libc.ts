@@ -27,7 +27,12 @@
  *     32 MiB) gets a mapping of its own, pageUp(nb + SIZE_SZ), chunk at its
  *     start, freed with munmap, grown with mremap; else the heap grows with
  *     brk by nb + top_pad (128 KiB) + MINSIZE - top, rounded to a page.
- *   - the first malloc takes the 0x290-byte tcache_perthread_struct.
+ *   - the first malloc takes the 0x290-byte tcache_perthread_struct; an
+ *     interpreter process starts instead with the measured start-up heap
+ *     (libcStartupHeap, src/profiles/startup-heap.ts, docs/glibc-malloc.md §8).
+ *   - realloc of the chunk before the top: into the top if it fits, else
+ *     sysmalloc grows brk by nb + top_pad and the chunk absorbs nb bytes of
+ *     the old top, its old size freed back into the top (glibc's newp == next).
  *   A top chunk above trim_threshold is trimmed back to top_pad.
  *
  * Simplifications (docs/glibc-malloc.md): one arena; no consolidation of
