@@ -343,6 +343,7 @@ export function pythonStart(pid: u32, nbuiltins: i32): bool {
   // The brk heap the real interpreter has built by then (configureStartupHeap; none when not configured).
   if (!libc.libcStartupHeap()) return false;
   interp.initInterpreter(nbuiltins);
+  libc.libcStartupThresholds();
   return !failed();
 }
 

@@ -472,8 +472,6 @@ export function libcStartupHeap(): bool {
   if (suCount == 0 || suBrkSize == 0) return true;
   ensureInit();
   if (DEBUG) assert(ld64(S_TOP) == 0);
-  if (suMmapThreshold != 0) st64(S_MMAP_THRESHOLD, suMmapThreshold);
-  if (suTrimThreshold != 0) st64(S_TRIM_THRESHOLD, suTrimThreshold);
   let mm = sys.mmOfPid(curPid);
   let base = mm.brk;
   if (sys.brk(curPid, base + suBrkSize) != base + suBrkSize) return false;
@@ -510,4 +508,15 @@ export function libcStartupHeap(): bool {
     }
   }
   return !failed();
+}
+
+/**
+ * The dynamic thresholds as measured at the end of start-up (3.11's start-up frees a 163,840-byte mmapped
+ * chunk, which raises them). Set after the interpreter's own start-up allocations: the arena map's nodes
+ * (3.10+), callocated with the first arena, are mmapped in the real process, before that free.
+ */
+export function libcStartupThresholds(): void {
+  if (suCount == 0) return;
+  if (suMmapThreshold > ld64(S_MMAP_THRESHOLD)) st64(S_MMAP_THRESHOLD, suMmapThreshold);
+  if (suTrimThreshold > ld64(S_TRIM_THRESHOLD)) st64(S_TRIM_THRESHOLD, suTrimThreshold);
 }
