@@ -264,6 +264,15 @@ export function cMalloc(pid: u32, n: u64): u64 {
   return libc.libcMalloc(n);
 }
 
+/** realloc(p, n) in `pid` (the glibc model). */
+export function cRealloc(pid: u32, p: u64, n: u64): u64 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  if (p != 0 && !libc.libcOwns(p)) { raise(Err.BAD_FREE, p); return 0; }
+  return libc.libcRealloc(p, n);
+}
+
 /** free(p) in `pid` (the glibc model). */
 export function cFree(pid: u32, p: u64): void {
   clearError();
@@ -331,8 +340,16 @@ export function setObjectParam(id: i32, value: i64): void {
 export function pythonStart(pid: u32, nbuiltins: i32): bool {
   if (!initProcessImage(pid)) return false;
   switchTo(pid);
+  // The brk heap the real interpreter has built by then (configureStartupHeap; none when not configured).
+  if (!libc.libcStartupHeap()) return false;
   interp.initInterpreter(nbuiltins);
+  libc.libcStartupThresholds();
   return !failed();
+}
+
+/** The interpreter's start-up brk heap (see assembly/cpython/libc.ts); n = 0 turns it off. */
+export function configureStartupHeap(table: usize, n: i32, brkSize: u64, top: u64, mmapThreshold: u64, trimThreshold: u64): void {
+  libc.configureStartupHeap(table, n, brkSize, top, mmapThreshold, trimThreshold);
 }
 
 /** Memory for the host's buffers (code, constant tables): outside the simulated machine. */

@@ -176,6 +176,11 @@ export class Machine {
     return this.call(() => this.x.cMalloc(pid, BigInt(n)));
   }
 
+  /** realloc(3) (the glibc model). */
+  cRealloc(pid: number, p: bigint, n: number | bigint): bigint {
+    return this.call(() => this.x.cRealloc(pid, p, BigInt(n)));
+  }
+
   cFree(pid: number, p: bigint): void {
     this.call(() => this.x.cFree(pid, p));
   }

@@ -27,7 +27,12 @@
  *     32 MiB) gets a mapping of its own, pageUp(nb + SIZE_SZ), chunk at its
  *     start, freed with munmap, grown with mremap; else the heap grows with
  *     brk by nb + top_pad (128 KiB) + MINSIZE - top, rounded to a page.
- *   - the first malloc takes the 0x290-byte tcache_perthread_struct.
+ *   - the first malloc takes the 0x290-byte tcache_perthread_struct; an
+ *     interpreter process starts instead with the measured start-up heap
+ *     (libcStartupHeap, src/profiles/startup-heap.ts, docs/glibc-malloc.md §8).
+ *   - realloc of the chunk before the top: into the top if it fits, else
+ *     sysmalloc grows brk by nb + top_pad and the chunk absorbs nb bytes of
+ *     the old top, its old size freed back into the top (glibc's newp == next).
  *   A top chunk above trim_threshold is trimmed back to top_pad.
  *
  * Simplifications (docs/glibc-malloc.md): one arena; no consolidation of
@@ -374,25 +379,39 @@ export function libcRealloc(mem: u64, n: u64): u64 {
   let top = ld64(S_TOP);
   if (next == top) {
     let topSize = chunksize(top);
-    if (size + topSize < nb + MINSIZE) {
-      // _int_realloc's "allocate, copy, free" finds the new chunk right at the old top, after sysmalloc
-      // grew the heap: "Avoid copy if newp is next chunk after oldp" — the chunk grows in place.
-      if (nb >= ld64(S_MMAP_THRESHOLD)) {
-        // sysmalloc would map the request instead: a real move.
-        let fresh = libcMalloc(n);
-        if (fresh == 0) return 0;
-        copyRange(fresh, mem, size - SIZE_SZ);
-        libcFree(mem);
-        return fresh;
-      }
-      if (!growTop(nb - size)) return 0;
-      top = ld64(S_TOP);
-      topSize = chunksize(top);
+    if (size + topSize >= nb + MINSIZE) {
+      // Expand forward into the top (L4849).
+      st64(c + 8, nb | (head & PREV_INUSE));
+      let rem = c + nb;
+      st64(rem + 8, (size + topSize - nb) | PREV_INUSE);
+      st64(S_TOP, rem);
+      return mem;
     }
+    // "Allocate, copy, free" (L4868): _int_malloc(nb) finds no bin chunk (large best fit first), then the
+    // top is too small, so sysmalloc maps the request (nb ≥ mmap_threshold) or grows the heap by
+    // nb + top_pad + MINSIZE - top and carves nb from the old top, which starts right after the chunk:
+    // "Avoid copy if newp is next chunk after oldp" — the chunk becomes size + nb bytes and its surplus
+    // (`size` bytes at c + nb) is freed, back into the top (or tcache when small). So the top ends up
+    // about size + top_pad, and the next growths fit in it without a brk call.
+    if (nb > SMALL_MAX || nb >= ld64(S_MMAP_THRESHOLD)) {
+      let b = nb > SMALL_MAX ? takeLarge(nb) : 0;
+      if (b == 0 && nb >= ld64(S_MMAP_THRESHOLD)) b = mmapChunk(nb) - 16;
+      if (b != 0 && b != <u64>-16) {
+        copyRange(b + 16, mem, size - SIZE_SZ);
+        libcFree(mem);
+        return b + 16;
+      }
+    }
+    if (!growTop(nb)) return 0;
+    top = ld64(S_TOP);
+    topSize = chunksize(top);
+    // Split nb off the top (newp == next), then merge it into the old chunk.
+    st64(top + nb + 8, (topSize - nb) | PREV_INUSE);
+    st64(S_TOP, top + nb);
     st64(c + 8, nb | (head & PREV_INUSE));
     let rem = c + nb;
-    st64(rem + 8, (size + topSize - nb) | PREV_INUSE);
-    st64(S_TOP, rem);
+    st64(rem + 8, size | PREV_INUSE);
+    releaseChunk(rem, size);
     return mem;
   }
   let fresh = libcMalloc(n);
@@ -418,4 +437,86 @@ export function libcUsableSize(mem: u64): u64 {
   let head = ld64(mem - 8);
   let size = head & ~SIZE_BITS;
   return (head & IS_MMAPPED) ? size - 2 * SIZE_SZ : size - SIZE_SZ;
+}
+
+// --- the interpreter's start-up heap ---------------------------------------------------------------
+
+/**
+ * The brk heap a real interpreter has when a scenario starts (src/profiles/startup-heap.ts, measured per
+ * version): set by the host, built by libcStartupHeap in each new interpreter process. The table is host
+ * memory of (kind, a, b) u64 triples:
+ *   kind 0: a chunk at offset a of size b that is free (bins or tcache): its header is written; the
+ *           space between such chunks is covered by in-use chunks (the interpreter's own allocations);
+ *   kind 1: put the chunk at offset a (size b) on its free list (tcache entries last to first, so the
+ *           list head comes out first, as tcache's LIFO does);
+ *   kind 2: pages a .. a+b-1 of the heap are resident (written).
+ */
+let suTable: usize = 0;
+let suCount: i32 = 0;
+let suBrkSize: u64 = 0;
+let suTop: u64 = 0;
+let suMmapThreshold: u64 = 0;
+let suTrimThreshold: u64 = 0;
+
+export function configureStartupHeap(table: usize, n: i32, brkSize: u64, top: u64, mmapThreshold: u64, trimThreshold: u64): void {
+  suTable = table;
+  suCount = n;
+  suBrkSize = brkSize;
+  suTop = top;
+  suMmapThreshold = mmapThreshold;
+  suTrimThreshold = trimThreshold;
+}
+
+/** Builds the start-up heap in the current process (before any other malloc); false when brk fails. */
+export function libcStartupHeap(): bool {
+  if (suCount == 0 || suBrkSize == 0) return true;
+  ensureInit();
+  if (DEBUG) assert(ld64(S_TOP) == 0);
+  let mm = sys.mmOfPid(curPid);
+  let base = mm.brk;
+  if (sys.brk(curPid, base + suBrkSize) != base + suBrkSize) return false;
+  st64(S_HEAP_START, base);
+  st64(S_SYSTEM_MEM, ld64(S_SYSTEM_MEM) + suBrkSize);
+  // tcache_perthread_struct at the heap start, then chunk headers, in-use chunks over the gaps, the top.
+  st64(base + 8, TCACHE_STRUCT_CHUNK | PREV_INUSE);
+  st64(S_TCACHE, base + 16);
+  let pos = TCACHE_STRUCT_CHUNK;
+  for (let i = 0; i < suCount; i++) {
+    let e = suTable + (<usize>i) * 24;
+    if (load<u64>(e) != 0) continue;
+    let off = load<u64>(e + 8);
+    let size = load<u64>(e + 16);
+    if (off > pos) st64(base + pos + 8, (off - pos) | PREV_INUSE);
+    st64(base + off + 8, size | PREV_INUSE);
+    pos = off + size;
+  }
+  if (suTop > pos) st64(base + pos + 8, (suTop - pos) | PREV_INUSE);
+  st64(base + suTop + 8, (suBrkSize - suTop) | PREV_INUSE);
+  st64(S_TOP, base + suTop);
+  for (let i = 0; i < suCount; i++) {
+    let e = suTable + (<usize>i) * 24;
+    let kind = load<u64>(e);
+    let a = load<u64>(e + 8);
+    let b = load<u64>(e + 16);
+    if (kind == 1) {
+      releaseChunk(base + a, b);
+    } else if (kind == 2) {
+      for (let p = a; p < a + b; p++) {
+        let addr = base + (p << 12); // measured 4 KiB pages, whatever the simulated page size
+        st64(addr, ld64(addr));
+      }
+    }
+  }
+  return !failed();
+}
+
+/**
+ * The dynamic thresholds as measured at the end of start-up (3.11's start-up frees a 163,840-byte mmapped
+ * chunk, which raises them). Set after the interpreter's own start-up allocations: the arena map's nodes
+ * (3.10+), callocated with the first arena, are mmapped in the real process, before that free.
+ */
+export function libcStartupThresholds(): void {
+  if (suCount == 0) return;
+  if (suMmapThreshold > ld64(S_MMAP_THRESHOLD)) st64(S_MMAP_THRESHOLD, suMmapThreshold);
+  if (suTrimThreshold > ld64(S_TRIM_THRESHOLD)) st64(S_TRIM_THRESHOLD, suTrimThreshold);
 }

@@ -12,6 +12,22 @@ import { OBJECTS } from "../profiles/objects.js";
 import { BUILTIN_COUNT, BUILTIN_NAMES, GC_FREEZE_SINCE } from "../python/builtins.js";
 import { BINOP_SYMBOLS } from "../python/bytecode.js";
 import type { PyVersion } from "../profiles/obmalloc.js";
+import { STARTUP_HEAP, type StartupHeap } from "../profiles/startup-heap.js";
+
+/**
+ * The start-up heap as the table assembly/cpython/libc.ts `configureStartupHeap` reads: (kind, a, b) triples;
+ * kind 0 = a free chunk's header (offset, size), in address order; 1 = put it on its free list (bin chunks,
+ * then each tcache list last to first so that its head is taken first); 2 = resident pages (first, count).
+ */
+export function startupHeapTable(h: StartupHeap): bigint[] {
+  const t: bigint[] = [];
+  const chunks = [...h.free, ...h.tcache].sort((a, b) => a[0] - b[0]);
+  for (const [off, size] of chunks) t.push(0n, BigInt(off), BigInt(size));
+  for (const [off, size] of h.free) t.push(1n, BigInt(off), BigInt(size));
+  for (const [off, size] of [...h.tcache].reverse()) t.push(1n, BigInt(off), BigInt(size));
+  for (const [first, count] of h.present) t.push(2n, BigInt(first), BigInt(count));
+  return t;
+}
 
 /** Version number as an int: "3.11" -> 311, "2.7" -> 27. */
 export function versionNumber(v: PyVersion): number {
@@ -100,6 +116,12 @@ export class Interpreter {
     for (const [id, value] of objectParams(machine.python)) this.x.setObjectParam(id, BigInt(value));
     // What-if: 3.12's immortal objects on this profile.
     if (opts.immortalObjects) this.x.setObjectParam(P.IMMORTAL, 1n);
+    // The real interpreter's start-up brk heap (src/profiles/startup-heap.ts); kept for the machine's life.
+    const h = STARTUP_HEAP[machine.python];
+    const table = startupHeapTable(h);
+    const ptr = this.check(() => this.x.hostAlloc(table.length * 8));
+    new BigUint64Array(this.x.memory.buffer, ptr, table.length).set(table);
+    this.x.configureStartupHeap(ptr, table.length / 3, BigInt(h.brkSize), BigInt(h.top), BigInt(h.mmapThreshold), BigInt(h.trimThreshold));
   }
 
   /** What-if (Cinder): collect, freeze and make every object reachable from a tracked container immortal. */
