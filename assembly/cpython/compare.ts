@@ -5,7 +5,7 @@
 import { ld64 } from "../kernel/memory";
 import { T, typeOf, gcIsTracked, Py_None, Py_True } from "./runtime";
 import { intValue, floatValue, isInt, smallValue, NOT_SMALL } from "./numbers";
-import { intHash, intCompare, intIsDoubleExact, compareIntFloat, hashIntegralDouble } from "./long";
+import { intHash, intCompare, intIsDoubleExact, compareIntFloat, hashIntegralDouble, hashNonIntegralDouble } from "./long";
 import { PY2 } from "./runtime";
 import { strHash, strEqual, bytesHash, bytesEqual } from "./str";
 import { tupleSize, tupleItem } from "./sequence";
@@ -29,6 +29,8 @@ export function hashOf(o: u64): i64 {
     if (f == Math.floor(f) && isFinite(f) && Math.abs(f) >= 9223372036854775808.0) return hashIntegralDouble(f);
     let i = <i64>f;
     if (<f64>i == f) return PY2() ? (i == -1 ? -2 : i) : hashInt(i);
+    if (isFinite(f)) return hashNonIntegralDouble(f);
+    if (!isNaN(f)) return f > 0 ? 314159 : (PY2() ? -271828 : -314159);
     let h = <i64>(reinterpret<u64>(f) >> 1);
     return h == -1 ? -2 : h;
   }

@@ -1439,3 +1439,45 @@ export function intUnary(kind: i32, a: u64): u64 {
   }
   return longAbs(a);
 }
+
+/**
+ * _Py_HashDouble for a finite non-integral double. 3.x: the value mod
+ * 2**61 - 1 (frexp, 28 bits at a time, then the exponent as a rotation);
+ * 2.7: hipart + lowpart of the mantissa scaled by 2**31 twice, + expo << 15.
+ */
+export function hashNonIntegralDouble(v: f64): i64 {
+  // frexp: v = m * 2**e, 0.5 <= |m| < 1
+  let a = Math.abs(v);
+  let scale: i64 = 0;
+  if (a < 2.2250738585072014e-308) { a *= 18014398509481984.0; scale = -54; } // subnormal: 2**54
+  let bits = reinterpret<u64>(a);
+  let e = <i64>((bits >> 52) & 0x7ff) - 1022;
+  let m = reinterpret<f64>((bits & ~(<u64>0x7ff << 52)) | (<u64>1022 << 52));
+  e += scale;
+  if (v < 0) m = -m;
+  if (PY2()) {
+    let w = m * 2147483648.0;
+    let hipart = <i64>w;
+    w = (w - <f64>hipart) * 2147483648.0;
+    let x = hipart + <i64>w + (e << 15);
+    return x == -1 ? -2 : x;
+  }
+  const M: u64 = (<u64>1 << 61) - 1;
+  let sign: i64 = 1;
+  if (m < 0) { sign = -1; m = -m; }
+  let x: u64 = 0;
+  while (m != 0) {
+    x = ((x << 28) & M) | (x >> (61 - 28));
+    m *= 268435456.0;
+    e -= 28;
+    let y = <u64>m;
+    m -= <f64>y;
+    x += y;
+    if (x >= M) x -= M;
+  }
+  let k: i64 = e >= 0 ? e % 61 : 61 - 1 - ((-1 - e) % 61);
+  x = ((x << <u64>k) & M) | (x >> <u64>(61 - k));
+  if (sign < 0) x = 0 - x;
+  let h = <i64>x;
+  return h == -1 ? -2 : h;
+}

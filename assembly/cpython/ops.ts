@@ -267,7 +267,8 @@ function textFixed(f: f64): void {
 /** Whether an int's decimal text goes through CPython's scratch long (3.x ints beyond one digit, 2.7 longs). */
 // @ts-ignore: decorator
 @inline function textNeedsScratch(o: u64, t: i32): bool {
-  return t == T.LONG2 || (t == T.INT && smallValue(o, t) == NOT_SMALL);
+  if (PY2()) return t == T.LONG2;
+  return t == T.INT && smallValue(o, t) == NOT_SMALL;
 }
 
 /**
