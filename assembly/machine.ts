@@ -9,6 +9,7 @@ import * as libc from "./cpython/libc";
 import * as rt from "./cpython/runtime";
 import * as interp from "./cpython/interp";
 import * as num from "./cpython/numbers";
+import * as long from "./cpython/long";
 import * as str from "./cpython/str";
 import * as seq from "./cpython/sequence";
 import * as dict from "./cpython/dict";
@@ -361,7 +362,11 @@ export function hostFree(p: usize, n: usize): void {
   kmem.kmemFree(p, n);
 }
 
-/** Makes a constant object in `pid` (a new reference): kind 0 None, 1 True, 2 False, 3 int, 4 float, 5 str, 6 bytes, 7 interned str. */
+/**
+ * Makes a constant object in `pid` (a new reference): kind 0 None, 1 True, 2 False, 3 int, 4 float, 5 str,
+ * 6 bytes, 7 interned str, 8 a long from `len` 30-bit digits at ptr (negative when ival < 0; 2.7: a long even
+ * when the value fits an int).
+ */
 export function makeConst(pid: u32, kind: i32, ival: i64, fval: f64, ptr: usize, len: usize): u64 {
   clearError();
   if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
@@ -375,6 +380,7 @@ export function makeConst(pid: u32, kind: i32, ival: i64, fval: f64, ptr: usize,
     case 5: return str.newStrFromUtf8(ptr, len);
     case 6: return str.newBytes(ptr, len);
     case 7: return interp.internUtf8(ptr, len);
+    case 8: return long.longFromDigits(ival < 0, ptr, <i32>len);
   }
   raise(Err.INVALID, <u64>kind);
   return 0;

@@ -117,7 +117,8 @@ describe("bad input is one line with the step, line and column", () => {
   it("a syntax error", () => expectError("y = (1,", /step 2: line 1, column \d+: SyntaxError/));
   it("a construct outside the subset", () => expectError("def f(): pass", /step 2: line 1, column 1: unsupported construct: 'def' statement/));
   it("an index out of range", () => expectError("L = [1]\nL[5]", /step 2: line 2, column 1: IndexError/));
-  it("an int beyond 64 bits", () => expectError("x = 2 ** 70", /OverflowError/));
+  it("a size beyond 64 bits", () => expectError("x = [1] * 2 ** 70", /OverflowError: cannot fit 'int' into an index-sized integer/));
+  it("an int too large for a float", () => expectError("x = float(10 ** 400)", /OverflowError: int too large to convert to float/));
 });
 
 describe("simulated crashes are results", () => {

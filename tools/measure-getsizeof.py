@@ -119,6 +119,14 @@ add("long(0)")   # 2.7 only
 add("long(1)")   # 2.7 only
 add("long(2**30)")  # 2.7 only
 add("int(2**63-1)")  # 2.7: PyIntObject (sys.maxint)
+# ints computed beyond one digit: the size is the normalized digit count whatever was allocated
+# (2.7: an int that overflows becomes a long, a long stays a long even when small)
+for s in ["2**70+1", "2**70-2**70", "(2**70+5)-2**70", "-2**70", "(2**35)*(2**35)", "(10**20)*(10**20)",
+          "(10**20)*0", "(2**70)//3", "(2**70)%3", "(10**30)%(10**12+7)", "(10**30)//(10**12+7)",
+          "2**62+2**62", "9223372036854775807+1", "1<<100", "(2**70)>>69", "2**64-1", "abs(-2**70)",
+          "~(2**70)", "int('1'*30)", "int('123')", "int(1e30)", "sum([2**70]*3)", "sum([2**62, 2**62])",
+          "3**40", "(-3)**41", "(2**70)**2", "(2**70)//(2**60)", "-(2**63)"]:
+    add(s)
 # floats, bool, None
 for s in ["0.0", "1.5", "-2.5e300", "float('inf')", "True", "False", "None", "1j", "Ellipsis", "NotImplemented"]:
     add(s)

@@ -32,9 +32,10 @@ import {
   DECREF, XDECREF, gcMalloc, gcFree, gcTrack, gcUntrack, genCount, GC_HEAD, Py_None,
 } from "./runtime";
 import { LIBPYTHON_DATA } from "./image";
-import { newInt, intValue, isInt, newFloat, floatValue } from "./numbers";
+import { newInt, intValue, intFits, isInt, newFloat, floatValue } from "./numbers";
+import { intAsDouble } from "./long";
 import { pyObjectMalloc } from "./obmalloc";
-import { Exc, setExc } from "./interp";
+import { Exc, setExc, excPending } from "./interp";
 import { Msg } from "./ops";
 
 // @ts-ignore: decorator
@@ -93,12 +94,14 @@ function storeItem(buf: u64, code: i32, i: i64, v: u64): bool {
   let isF = typeOf(v) == T.FLOAT;
   if (code == 100 || code == 102) {
     if (!isF && !isInt(v)) { setExc(Exc.TYPE, Msg.BAD_ARGS, 0, 0); return false; }
-    let f = isF ? floatValue(v) : <f64>intValue(v);
+    let f = isF ? floatValue(v) : intAsDouble(v);
+    if (excPending()) return false;
     if (code == 100) st64(p, reinterpret<u64>(f));
     else st32(p, reinterpret<u32>(<f32>f));
     return true;
   }
   if (!isInt(v)) { setExc(Exc.TYPE, Msg.INDICES_MUST_BE_INT, typeOf(v), 0); return false; }
+  if (!intFits(v)) { setExc(Exc.OVERFLOW, Msg.INT_TOO_BIG, 0, 0); return false; }
   let x = intValue(v);
   if (n == 1) st8(p, <u8>x);
   else if (n == 2) st16(p, <u16>x);

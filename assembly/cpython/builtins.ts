@@ -11,7 +11,11 @@ import {
   P, param, PY2, VERSION, T, typeOf, INCREF, DECREF, XDECREF, Py_None, Py_True, Py_False, newBool, REFCNT,
   genThreshold, genCount, GC_ENABLED, memMalloc, memFree, typeAddr, initObject, gcMalloc, gcTrack, gcUntrack, gcFree,
 } from "./runtime";
-import { newInt, intValue, isInt, newFloat, floatValue } from "./numbers";
+import { newInt, intValue, intFits, isInt, newFloat, floatValue } from "./numbers";
+import {
+  intUnary, intAsDouble, intHash, longFromDouble, longFromDecimal, longLong, longFitsI64, longValueSaturated,
+  indexOverflow,
+} from "./long";
 import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listItem, listSetItem, listItems, listAppend,
   listAppendSteal, listResize, listPreallocate, listAllocated, listPop, listDelSlice, copyItemsIncref } from "./sequence";
 import { newDict, dictGet, dictSet, dictLen } from "./dict";
@@ -27,12 +31,12 @@ import { getsizeof } from "./sizes";
 import { newBoundMethod } from "./funcs";
 import { listInsert, listReverse } from "./sequence";
 import { dictDel } from "./dict";
-import { equalObjects } from "./compare";
+import { equalObjects, hashOf } from "./compare";
 import { gcBuiltin } from "./gc";
 
 export const enum B {
   RANGE = 0, LIST, TUPLE, DICT, SET, STR, INT, FLOAT, BYTES, BYTEARRAY, LEN, SUM, MIN, MAX, SORTED, REVERSED,
-  ENUMERATE, ZIP, ISINSTANCE, ID, BOOL, XRANGE, FROZENSET, ANY, ALL,
+  ENUMERATE, ZIP, ISINSTANCE, ID, BOOL, XRANGE, FROZENSET, ANY, ALL, ABS, HASH,
   GC_DISABLE = 32, GC_ENABLE, GC_ISENABLED, GC_COLLECT, GC_FREEZE, GC_UNFREEZE, GC_GET_FREEZE_COUNT, GC_SET_THRESHOLD,
   GC_GET_THRESHOLD, GC_GET_COUNT,
   SYS_GETREFCOUNT = 48, SYS_GETSIZEOF,
@@ -83,6 +87,8 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
     case B.RANGE:
     case B.XRANGE: {
       for (let i = 0; i < npos; i++) if (!isInt(arg(args, i))) { setExc(Exc.TYPE, Msg.INDICES_MUST_BE_INT, typeOf(arg(args, i)), 0); return 0; }
+      // 3.x ranges of ints beyond 64 bits (longrangeobject) are not modelled; 2.7 range/xrange raise OverflowError
+      for (let i = 0; i < npos; i++) if (!intFits(arg(args, i))) return PY2() ? indexOverflowed() : unsupported(id, T.INT);
       if (npos == 1) return newRange(0, intValue(arg(args, 0)), 1);
       if (npos == 2) return newRange(intValue(arg(args, 0)), intValue(arg(args, 1)), 1);
       if (npos == 3) {
@@ -119,15 +125,18 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
     case B.INT: {
       if (npos == 0) return newInt(0);
       let a = arg(args, 0);
-      if (isInt(a)) return newInt(intValue(a));
-      if (typeOf(a) == T.FLOAT) return newInt(<i64>floatValue(a));
+      if (isInt(a)) return intOfInt(a);
+      if (typeOf(a) == T.FLOAT) return intOfFloat(floatValue(a));
       if (typeOf(a) == T.STR) return intFromStr(a);
       return badArgs(id);
     }
     case B.FLOAT: {
       if (npos == 0) return newFloat(0);
       let a = arg(args, 0);
-      if (isInt(a)) return newFloat(<f64>intValue(a));
+      if (isInt(a)) {
+        let f = intAsDouble(a);
+        return excPending() ? 0 : newFloat(f);
+      }
       if (typeOf(a) == T.FLOAT) { INCREF(a); return a; }
       return badArgs(id);
     }
@@ -136,7 +145,10 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
       return newBool(truthyOf(arg(args, 0)));
     }
     case B.BYTES: {
-      if (npos == 1 && isInt(arg(args, 0))) return newBytesZeroed(intValue(arg(args, 0)));
+      if (npos == 1 && isInt(arg(args, 0))) {
+        if (!intFits(arg(args, 0))) return indexOverflowed();
+        return newBytesZeroed(intValue(arg(args, 0)));
+      }
       return unsupported(id, npos > 0 ? typeOf(arg(args, 0)) : 0);
     }
     case B.SET:
@@ -169,7 +181,10 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
     case B.BYTEARRAY: {
       if (npos == 0) return newByteArray(0, 0);
       let a = arg(args, 0);
-      if (npos == 1 && isInt(a)) return newByteArray(intValue(a), 0);
+      if (npos == 1 && isInt(a)) {
+        if (!intFits(a)) return indexOverflowed();
+        return newByteArray(intValue(a), 0);
+      }
       if (npos == 1 && typeOf(a) == (PY2() ? T.STR : T.BYTES)) return newByteArray(<i64>ld64(a + 16), a);
       return unsupported(id, typeOf(a));
     }
@@ -186,6 +201,7 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
       if (typeOf(tc) != T.STR || strLen(tc) != 1 || !isInt(n)) return unsupported(id, typeOf(n));
       let code = <i32>strChar(tc, 0);
       if (itemSize(code) == 0) return badArgs(id);
+      if (!intFits(n)) return indexOverflowed();
       return newRawArray(code, intValue(n));
     }
     case B.SYS_GETSIZEOF: {
@@ -228,7 +244,22 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
       if (typeOf(cls) != T.BUILTIN) return badArgs(id);
       let want = typeForBuiltin(builtinId(cls));
       let t = typeOf(o);
-      return newBool(t == want || (want == T.INT && (t == T.BOOL || t == T.LONG2)));
+      return newBool(t == want || (want == T.INT && t == T.BOOL)); // 2.7: a long is not an int
+    }
+    case B.ABS: {
+      if (npos != 1) return badArgs(id);
+      let a = arg(args, 0);
+      if (isInt(a)) return intUnary(3, a);
+      if (typeOf(a) == T.FLOAT) return newFloat(Math.abs(floatValue(a)));
+      return unsupported(id, typeOf(a));
+    }
+    case B.HASH: {
+      if (npos != 1) return badArgs(id);
+      let a = arg(args, 0);
+      let t = typeOf(a);
+      if (t == T.LIST || t == T.DICT || t == T.SET || t == T.BYTEARRAY) { setExc(Exc.TYPE, Msg.UNHASHABLE, t, 0); return 0; }
+      if (t == T.INT || t == T.BOOL || t == T.LONG2) return newInt(intHash(a));
+      return newInt(hashOf(a));
     }
     case B.ID: {
       if (npos != 1) return badArgs(id);
@@ -362,25 +393,66 @@ function truthyOf(o: u64): bool {
   return truthy(o);
 }
 
+/**
+ * int(str) in base 10: PyLong_FromString (3.x: a long of size_z digits, the
+ * estimate from the digit count, normalized, maybe_small_long); 2.7
+ * PyInt_FromString: strtol, and PyLong_FromString when it overflows.
+ */
 function intFromStr(s: u64): u64 {
   let n = strLen(s);
-  let v: i64 = 0;
   let i: i64 = 0;
   let neg = false;
-  while (i < n && (strChar(s, i) == 32)) i++;
+  while (i < n && isSpace(strChar(s, i))) i++;
   if (i < n && (strChar(s, i) == 45 || strChar(s, i) == 43)) { neg = strChar(s, i) == 45; i++; }
-  let digits = 0;
+  let start = i;
+  let digits: i64 = 0;
+  let prevUnderscore = false;
+  let fits = true;
+  let v: u64 = 0;
   while (i < n) {
     let c = strChar(s, i);
-    if (c == 95 && digits > 0) { i++; continue; }
+    if (c == 95 && digits > 0 && !prevUnderscore && !PY2()) { prevUnderscore = true; i++; continue; }
     if (c < 48 || c > 57) break;
-    v = v * 10 + <i64>(c - 48);
+    prevUnderscore = false;
+    if (v > (u64.MAX_VALUE - 9) / 10) fits = false;
+    v = v * 10 + <u64>(c - 48);
     digits++;
     i++;
   }
-  while (i < n && (strChar(s, i) == 32)) i++;
-  if (digits == 0 || i != n) { setExc(Exc.VALUE, Msg.BAD_INT_LITERAL, 0, 0); return 0; }
-  return newInt(neg ? -v : v);
+  let end = i;
+  while (i < n && isSpace(strChar(s, i))) i++;
+  if (digits == 0 || i != n || prevUnderscore) { setExc(Exc.VALUE, Msg.BAD_INT_LITERAL, 0, 0); return 0; }
+  if (fits && (neg ? v > <u64>1 << 63 : v > <u64>i64.MAX_VALUE)) fits = false;
+  if (PY2() && fits) return newInt(neg ? <i64>(0 - v) : <i64>v);
+  // the digits (and underscores) as ASCII in the text buffer
+  textReset();
+  for (let k = start; k < end; k++) textChar(strChar(s, k));
+  return longFromDecimal(textPtr(), textLen, digits, neg);
+}
+
+// @ts-ignore: decorator
+@inline function isSpace(c: u32): bool {
+  return c == 32 || (c >= 9 && c <= 13);
+}
+
+/** int(x) for an int: 3.x an exact int itself (PyNumber_Long), a bool the cached 0/1; 2.7 long_int: a long that fits becomes an int. */
+function intOfInt(a: u64): u64 {
+  if (typeOf(a) == T.LONG2 && longFitsI64(a)) return newInt(longValueSaturated(a));
+  return longLong(a);
+}
+
+/** int(float): PyLong_FromLong of the truncated value when it fits in a C long (2.7 an int), else PyLong_FromDouble. */
+function intOfFloat(f: f64): u64 {
+  if (isNaN(f)) { setExc(Exc.VALUE, Msg.FLOAT_TO_INT_NAN, 0, 0); return 0; }
+  if (!isFinite(f)) { setExc(Exc.OVERFLOW, Msg.FLOAT_TO_INT_INF, 0, 0); return 0; }
+  let t = f < 0 ? Math.ceil(f) : Math.floor(f);
+  if (t > -9223372036854775808.0 && t < 9223372036854775808.0) return newInt(<i64>t);
+  return longFromDouble(t);
+}
+
+function indexOverflowed(): u64 {
+  indexOverflow();
+  return 0;
 }
 
 /**
@@ -531,7 +603,7 @@ function sum(args: usize, npos: i32, nkw: i32): u64 {
   if (start != 0) { INCREF(start); result = start; } else result = newInt(0);
   let v311 = VERSION() >= 311;
   let exactInt = T.INT; // 2.7: PyIntObject (its long is T.LONG2)
-  if (typeOf(result) == exactInt) {
+  if (typeOf(result) == exactInt && intFits(result)) {
     let acc = intValue(result);
     DECREF(result);
     result = 0;
@@ -546,7 +618,8 @@ function sum(args: usize, npos: i32, nkw: i32): u64 {
       if (t == exactInt || (v311 && t == T.BOOL)) {
         let b = intValue(v);
         let x = acc + b;
-        if (((x ^ acc) >= 0) || ((x ^ b) >= 0)) {
+        // PyLong_AsLongAndOverflow: an int beyond 64 bits overflows (intValue saturated it)
+        if ((((x ^ acc) >= 0) || ((x ^ b) >= 0)) && ((b != i64.MAX_VALUE && b != i64.MIN_VALUE) || intFits(v))) {
           acc = x;
           DECREF(v);
           continue;
@@ -585,7 +658,8 @@ function sum(args: usize, npos: i32, nkw: i32): u64 {
         DECREF(v);
         continue;
       }
-      if (t == exactInt || (v311 && t == T.BOOL)) {
+      if ((t == exactInt || (v311 && t == T.BOOL)) && intFits(v)) {
+        // (an int beyond 64 bits overflows PyLong_AsLongAndOverflow: the generic addition below)
         f += <f64>intValue(v);
         DECREF(v);
         continue;
@@ -688,7 +762,7 @@ export function callMethod(self: u64, method: i32, nameIndex: i32, args: usize, 
       }
       case M.POP: {
         let n = listSize(self);
-        let i: i64 = argc == 0 ? n - 1 : intValue(arg(args, 0));
+        let i: i64 = argc == 0 ? n - 1 : intValue(arg(args, 0)); // beyond 64 bits: saturated, out of range
         if (i < 0) i += n;
         if (i < 0 || i >= n) { setExc(Exc.INDEX, T.LIST, 3, 0); return 0; }
         return listPop(self, i);

@@ -4,7 +4,9 @@
  */
 import { ld64 } from "../kernel/memory";
 import { T, typeOf, gcIsTracked, Py_None, Py_True } from "./runtime";
-import { intValue, floatValue, isInt } from "./numbers";
+import { intValue, floatValue, isInt, smallValue, NOT_SMALL } from "./numbers";
+import { intHash, intCompare, intIsDoubleExact, compareIntFloat, hashIntegralDouble, hashNonIntegralDouble } from "./long";
+import { PY2 } from "./runtime";
 import { strHash, strEqual, bytesHash, bytesEqual } from "./str";
 import { tupleSize, tupleItem } from "./sequence";
 
@@ -20,12 +22,15 @@ export function hashInt(v: i64): i64 {
 export function hashOf(o: u64): i64 {
   let t = typeOf(o);
   if (t == T.STR) return strHash(o);
-  if (t == T.INT || t == T.BOOL || t == T.LONG2) return hashInt(intValue(o));
+  if (t == T.INT || t == T.BOOL || t == T.LONG2) return intHash(o);
   if (t == T.BYTES) return bytesHash(o);
   if (t == T.FLOAT) {
     let f = floatValue(o);
+    if (f == Math.floor(f) && isFinite(f) && Math.abs(f) >= 9223372036854775808.0) return hashIntegralDouble(f);
     let i = <i64>f;
-    if (<f64>i == f) return hashInt(i);
+    if (<f64>i == f) return PY2() ? (i == -1 ? -2 : i) : hashInt(i);
+    if (isFinite(f)) return hashNonIntegralDouble(f);
+    if (!isNaN(f)) return f > 0 ? 314159 : (PY2() ? -271828 : -314159);
     let h = <i64>(reinterpret<u64>(f) >> 1);
     return h == -1 ? -2 : h;
   }
@@ -55,11 +60,15 @@ export function equalObjects(a: u64, b: u64): bool {
   let nb = tb == T.INT || tb == T.BOOL || tb == T.LONG2 || tb == T.FLOAT;
   if (na && nb) {
     if (ta == T.FLOAT || tb == T.FLOAT) {
+      if (ta != T.FLOAT && !intIsDoubleExact(a)) return compareIntFloat(a, floatValue(b)) == 0;
+      if (tb != T.FLOAT && !intIsDoubleExact(b)) return compareIntFloat(b, floatValue(a)) == 0;
       let fa = ta == T.FLOAT ? floatValue(a) : <f64>intValue(a);
       let fb = tb == T.FLOAT ? floatValue(b) : <f64>intValue(b);
       return fa == fb;
     }
-    return intValue(a) == intValue(b);
+    let x = smallValue(a, ta), y = smallValue(b, tb);
+    if (x == NOT_SMALL || y == NOT_SMALL) return intCompare(a, b) == 0;
+    return x == y;
   }
   if (ta != tb) return false;
   if (ta == T.STR) return strEqual(a, b);

@@ -32,6 +32,7 @@ import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listIt
 import { newDict, dictGet, dictSet, dictDel, dictGetCached, dictSetCached, dictCachedValueSlot } from "./dict";
 import { iterNext, ITER_DONE } from "./iter";
 import { binaryOp, compareOp, truthy, getItem, setItem, delItem, getIter, Msg } from "./ops";
+import { intUnary } from "./long";
 import { Exc, setExc, excKind, excPending, builtinObj, moduleObj, moduleId, builtinId } from "./interp";
 import { callObject, callMethod } from "./builtins";
 import { initObject, gcMalloc, gcTrack, gcIsTracked } from "./runtime";
@@ -413,8 +414,7 @@ function interpret(
           if (op == Op.UNARY_INVERT) setExc(Exc.TYPE, Msg.UNSUPPORTED_OPERAND, t, 0);
           else r = newFloat(op == Op.UNARY_NEG ? -reinterpret<f64>(ld64(a + 16)) : reinterpret<f64>(ld64(a + 16)));
         } else if (isInt(a)) {
-          let v = intValue(a);
-          r = newInt(op == Op.UNARY_NEG ? -v : op == Op.UNARY_INVERT ? ~v : v);
+          r = intUnary(op == Op.UNARY_NEG ? 0 : op == Op.UNARY_POS ? 1 : 2, a);
         } else {
           setExc(Exc.TYPE, Msg.UNSUPPORTED_OPERAND, t, 0);
         }

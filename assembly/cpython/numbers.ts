@@ -19,6 +19,7 @@ import { Err, raise, failed } from "../config";
 import { ld64, st64, ld32, st32, wr, wrSpan, slotShares } from "../kernel/memory";
 import { PAGE_SHIFT, PAGE_SIZE, PAGE_MASK } from "../kernel/frames";
 import { libcMalloc, libcFree } from "./libc";
+import { longValueSaturated, longFitsI64 } from "./long";
 import {
   P, param, PY2, T, typeAddr, typeOf, initObject, initVarObject, objMalloc, objFree, INCREF,
   RT, RT_FLOAT_FREE, RT_FLOAT_NUMFREE, RT_INT_FREE, SMALL_INTS, SMALL_INT_PTRS, NSMALLNEG, NSMALLPOS, staticRefcnt, Py_True,
@@ -335,7 +336,11 @@ export function isInt(o: u64): bool {
   return t == T.INT || t == T.BOOL || t == T.LONG2;
 }
 
-/** The value of an int (which must fit in 64 bits; bool is 0/1). */
+/**
+ * The value of an int (bool is 0/1). An int beyond 64 bits gives
+ * i64.MAX_VALUE or i64.MIN_VALUE by its sign (saturated: slices clamp, an
+ * index is out of range); intFits tells them apart.
+ */
 export function intValue(o: u64): i64 {
   let t = typeOf(o);
   if (t == T.BOOL) return o == Py_True ? 1 : 0;
@@ -353,9 +358,43 @@ export function intValue(o: u64): i64 {
       n = -n;
     }
   }
+  if (n > 2) return longValueSaturated(o);
   let v: u64 = 0;
   for (let i = n - 1; i >= 0; i--) v = (v << DIGIT_BITS) | <u64>ld32(o + 24 + (<u64>i << 2));
   return neg ? -<i64>v : <i64>v;
+}
+
+/** Whether an int's value fits in 64 bits (PyLong_AsLongAndOverflow without overflow). */
+export function intFits(o: u64): bool {
+  let t = typeOf(o);
+  if (t == T.BOOL || (t == T.INT && PY2())) return true;
+  return longFitsI64(o);
+}
+
+/** Marks an int operand the one-digit paths do not take (3.x: more than one digit; 2.7: a long). */
+// @ts-ignore: decorator
+@inline export const NOT_SMALL: i64 = i64.MIN_VALUE;
+
+/**
+ * The value of an int operand for CPython's one-digit fast paths: bool 0/1,
+ * 2.7 PyInt's ob_ival (whose i64.MIN_VALUE also reads as NOT_SMALL: the long
+ * path computes it), a 3.x int of at most one digit; else NOT_SMALL.
+ */
+// @ts-ignore: decorator
+@inline export function smallValue(o: u64, t: i32): i64 {
+  if (t == T.BOOL) return o == Py_True ? 1 : 0;
+  if (PY2()) return t == T.INT ? <i64>ld64(o + 16) : NOT_SMALL;
+  let s = ld64(o + 16);
+  if (param(P.INT_LV_TAG) != 0) {
+    if (s >= (2 << 3)) return NOT_SMALL;
+    if ((s >> 3) == 0) return 0;
+    let d = <i64>ld32(o + 24);
+    return (s & 3) == 2 ? -d : d;
+  }
+  let n = <i64>s;
+  if (n > 1 || n < -1) return NOT_SMALL;
+  if (n == 0) return 0;
+  return n * <i64>ld32(o + 24);
 }
 
 /** int_dealloc / long_dealloc. */

@@ -6,7 +6,7 @@
  */
 import { ld64, st64 } from "../kernel/memory";
 import { P, param, PY2, VERSION, T, typeOf, INCREF, DECREF, XDECREF, Py_None, Py_True, Py_False, newBool } from "./runtime";
-import { newInt, intValue, isInt, newFloat, floatValue } from "./numbers";
+import { newInt, intValue, intFits, isInt, newFloat, floatValue, smallValue, NOT_SMALL } from "./numbers";
 import { strLen, strChar, strConcat, strRepeat, strSlice, strEqual, newStrFromUtf8 } from "./str";
 import { textReset, textByte, textChar, textInt, textFloat, textPtr, textLen } from "./text";
 import {
@@ -18,7 +18,10 @@ import { newRangeIter, newSeqIter, newDictIter, rangeLen, rangeStart, rangeStep 
 import { equalObjects } from "./compare";
 import { newSetIter, setContains, setUsed, isAnySet } from "./set";
 import { arrayLen, arrayGetItem, arraySetItem, newArrayIter } from "./array";
-import { Exc, setExc } from "./interp";
+import { Exc, setExc, excKind } from "./interp";
+import {
+  longBinaryOp, intAsDouble, intIsDoubleExact, intCompare, compareIntFloat, longDecimalScratch, appendLongHex,
+} from "./long";
 
 /** Binary operator ids (the compiler's numbering). */
 export const enum Op {
@@ -33,7 +36,8 @@ export const enum Msg {
   UNSUPPORTED_OPERAND = 1, NOT_ITERABLE, NOT_SUBSCRIPTABLE, NO_LEN, INDICES_MUST_BE_INT, NOT_CALLABLE,
   BAD_ARGS, UNHASHABLE, CANT_COMPARE, DOES_NOT_SUPPORT_ITEM_ASSIGNMENT, UNPACK_COUNT, INT_TOO_BIG,
   EMPTY_SEQUENCE, NOT_IMPLEMENTED, BAD_INT_LITERAL, BAD_FORMAT, NEGATIVE_COUNT, NOT_IN_LIST, GENERATOR_RUNNING,
-  DICT_UPDATE_LENGTH,
+  DICT_UPDATE_LENGTH, INT_TOO_LARGE_FLOAT, NEGATIVE_SHIFT, BIG_INT_OP, DIVISION_TOO_LARGE, STR_DIGITS_LIMIT,
+  FLOAT_TO_INT_INF, FLOAT_TO_INT_NAN,
 }
 
 function typeError(msg: i32, a: u64, b: u64): u64 {
@@ -49,7 +53,7 @@ function typeError(msg: i32, a: u64, b: u64): u64 {
 
 // @ts-ignore: decorator
 @inline function asF64(o: u64): f64 {
-  return typeOf(o) == T.FLOAT ? floatValue(o) : <f64>intValue(o);
+  return typeOf(o) == T.FLOAT ? floatValue(o) : intAsDouble(o);
 }
 
 /** Python's floor division and modulo on C longs. */
@@ -64,39 +68,60 @@ function floorMod(a: i64, b: i64): i64 {
   return m;
 }
 
-function intOverflow(): u64 {
-  setExc(Exc.OVERFLOW, Msg.INT_TOO_BIG, 0, 0);
-  return 0;
+/** int ** negative int: float_pow on the values as doubles (2.7 int_pow hands it over). */
+function powNegative(x: i64, y: i64): u64 {
+  if (x == 0) { setExc(Exc.ZERO_DIVISION, 3, 0, 0); return 0; }
+  return newFloat(Math.pow(<f64>x, <f64>y));
 }
 
 export function binaryOp(op: i32, a: u64, b: u64): u64 {
   if (isNum(a) && isNum(b)) {
     let ta = typeOf(a), tb = typeOf(b);
     if (ta != T.FLOAT && tb != T.FLOAT && op != Op.TRUEDIV) {
-      let x = intValue(a), y = intValue(b);
+      let x = smallValue(a, ta), y = smallValue(b, tb);
+      // Operands beyond one digit (2.7: longs) take longobject.c's algorithms; so does ** on 3.x (long_pow).
+      if (x == NOT_SMALL || y == NOT_SMALL || (op == Op.POW && !PY2())) return longBinaryOp(op, a, b);
       let r: i64 = 0;
       switch (op) {
-        case Op.ADD: r = x + y; if (((x ^ r) & (y ^ r)) < 0) return intOverflow(); break;
-        case Op.SUB: r = x - y; if (((x ^ y) & (x ^ r)) < 0) return intOverflow(); break;
+        // 3.x one-digit operands cannot overflow here; 2.7 ints hand an overflow to the long slot.
+        case Op.ADD: r = x + y; if (((x ^ r) & (y ^ r)) < 0) return longBinaryOp(op, a, b); break;
+        case Op.SUB: r = x - y; if (((x ^ y) & (x ^ r)) < 0) return longBinaryOp(op, a, b); break;
         case Op.MUL: {
           r = x * y;
-          if (x != 0 && (r / x != y || (x == -1 && y == i64.MIN_VALUE))) return intOverflow();
+          if (x != 0 && (r / x != y || (x == -1 && y == i64.MIN_VALUE))) return longBinaryOp(op, a, b);
           break;
         }
-        case Op.FLOORDIV: if (y == 0) { setExc(Exc.ZERO_DIVISION, 0, 0, 0); return 0; } r = floorDiv(x, y); break;
-        case Op.MOD: if (y == 0) { setExc(Exc.ZERO_DIVISION, 1, 0, 0); return 0; } r = floorMod(x, y); break;
+        case Op.FLOORDIV:
+          if (y == 0) { setExc(Exc.ZERO_DIVISION, 0, 0, 0); return 0; }
+          if (y == -1 && x == i64.MIN_VALUE) return longBinaryOp(op, a, b);
+          r = floorDiv(x, y);
+          break;
+        case Op.MOD:
+          if (y == 0) { setExc(Exc.ZERO_DIVISION, 1, 0, 0); return 0; }
+          if (y == -1 && x == i64.MIN_VALUE) return longBinaryOp(op, a, b);
+          r = floorMod(x, y);
+          break;
         case Op.POW: {
-          if (y < 0) return newFloat(Math.pow(<f64>x, <f64>y));
+          // 2.7 int_pow: C long arithmetic, an overflow goes to long_pow
+          if (y < 0) return powNegative(x, y);
           r = 1;
           for (let i: i64 = 0; i < y; i++) {
             let n = r * x;
-            if (x != 0 && n / x != r) return intOverflow();
+            if (x != 0 && (n / x != r || (x == -1 && r == i64.MIN_VALUE))) return longBinaryOp(op, a, b);
             r = n;
           }
           break;
         }
-        case Op.LSHIFT: if (y >= 63 || (x << y) >> y != x) return intOverflow(); r = x << y; break;
-        case Op.RSHIFT: r = y >= 64 ? (x < 0 ? -1 : 0) : x >> y; break;
+        case Op.LSHIFT:
+          if (y < 0) { setExc(Exc.VALUE, Msg.NEGATIVE_SHIFT, 0, 0); return 0; }
+          if (x == 0) { r = 0; break; }
+          if (y >= 63 || (x << y) >> y != x) return longBinaryOp(op, a, b);
+          r = x << y;
+          break;
+        case Op.RSHIFT:
+          if (y < 0) { setExc(Exc.VALUE, Msg.NEGATIVE_SHIFT, 0, 0); return 0; }
+          r = y >= 64 ? (x < 0 ? -1 : 0) : x >> y;
+          break;
         case Op.AND: r = x & y; break;
         case Op.OR: r = x | y; break;
         case Op.XOR: r = x ^ y; break;
@@ -105,17 +130,25 @@ export function binaryOp(op: i32, a: u64, b: u64): u64 {
       if (PY2() && ta == T.BOOL && tb == T.BOOL && (op == Op.AND || op == Op.OR || op == Op.XOR)) return newBool(r != 0);
       return newInt(r);
     }
+    if (op == Op.TRUEDIV && ta != T.FLOAT && tb != T.FLOAT) {
+      // int / int: 2.7 classic division (floor), 3.x long_true_divide (exact for |a|, |b| <= 2**53)
+      if (PY2()) {
+        if (ta == T.LONG2 || tb == T.LONG2) return longBinaryOp(Op.TRUEDIV, a, b);
+        let x = intValue(a), y = intValue(b);
+        if (y == 0) { setExc(Exc.ZERO_DIVISION, 0, 0, 0); return 0; }
+        if (y == -1 && x == i64.MIN_VALUE) return longBinaryOp(Op.TRUEDIV, a, b);
+        return newInt(floorDiv(x, y));
+      }
+      if (!intIsDoubleExact(a) || !intIsDoubleExact(b)) return longBinaryOp(Op.TRUEDIV, a, b);
+    }
     let x = asF64(a), y = asF64(b);
+    if (excKind != 0) return 0;
     switch (op) {
       case Op.ADD: return newFloat(x + y);
       case Op.SUB: return newFloat(x - y);
       case Op.MUL: return newFloat(x * y);
       case Op.TRUEDIV:
         if (y == 0) { setExc(Exc.ZERO_DIVISION, 2, 0, 0); return 0; }
-        if (PY2() && ta != T.FLOAT && tb != T.FLOAT) {
-          // 2.7 int / int is floor division.
-          return newInt(floorDiv(intValue(a), intValue(b)));
-        }
         return newFloat(x / y);
       case Op.FLOORDIV: if (y == 0) { setExc(Exc.ZERO_DIVISION, 0, 0, 0); return 0; } return newFloat(Math.floor(x / y));
       case Op.MOD: {
@@ -124,7 +157,9 @@ export function binaryOp(op: i32, a: u64, b: u64): u64 {
         if (m != 0 && ((m < 0) != (y < 0))) m += y;
         return newFloat(m);
       }
-      case Op.POW: return newFloat(Math.pow(x, y));
+      case Op.POW:
+        if (x == 0 && y < 0) { setExc(Exc.ZERO_DIVISION, 3, 0, 0); return 0; }
+        return newFloat(Math.pow(x, y));
       default: return typeError(Msg.UNSUPPORTED_OPERAND, a, b);
     }
   }
@@ -152,6 +187,7 @@ export function binaryOp(op: i32, a: u64, b: u64): u64 {
     let seq = a, cnt = b;
     if (isInt(a) && !isInt(b)) { seq = b; cnt = a; }
     if (isInt(cnt) && typeOf(cnt) != T.FLOAT) {
+      if (!intFits(cnt)) { setExc(Exc.OVERFLOW, Msg.INT_TOO_BIG, 0, 0); return 0; }
       let n = intValue(cnt);
       if (n < 0) n = 0;
       let ts = typeOf(seq);
@@ -195,16 +231,21 @@ function strFormat(fmt: u64, args: u64): u64 {
     argi++;
     if (spec == 100 || spec == 105) {
       if (!isNum(a)) return typeError(Msg.BAD_FORMAT, a, 0);
-      textInt(typeOf(a) == T.FLOAT ? <i64>floatValue(a) : intValue(a), 10);
+      if (typeOf(a) == T.FLOAT) textInt(<i64>floatValue(a), 10);
+      else if (typeOf(a) == T.BOOL) textInt(intValue(a), 10);
+      else appendIntText(a);
     } else if (spec == 120) {
       if (!isInt(a)) return typeError(Msg.BAD_FORMAT, a, 0);
-      textInt(intValue(a), 16);
+      if (intFits(a)) textInt(intValue(a), 16);
+      else appendLongHex(a);
     } else if (spec == 102) {
       if (!isNum(a)) return typeError(Msg.BAD_FORMAT, a, 0);
       textFixed(asF64(a));
     } else if (spec == 115 || spec == 114) {
       if (!appendStr(a)) return typeError(Msg.NOT_IMPLEMENTED, a, 0);
+      if (spec == 114 && typeOf(a) == T.LONG2) textByte(76); // 2.7 repr(long): the L suffix
     } else { setExc(Exc.VALUE, Msg.BAD_FORMAT, 0, 0); return 0; }
+    if (excKind != 0) return 0;
   }
   if (argi < nargs) { setExc(Exc.TYPE, Msg.BAD_FORMAT, 1, 0); return 0; }
   return newStrFromUtf8(textPtr(), textLen);
@@ -223,10 +264,30 @@ function textFixed(f: f64): void {
   while (d > 0) { textByte(48 + <u32>((fi / d) % 10)); d /= 10; }
 }
 
-/** Appends str(o) as UTF-8; false for types without a text form here. */
+/** Whether an int's decimal text goes through CPython's scratch long (3.x ints beyond one digit, 2.7 longs). */
+// @ts-ignore: decorator
+@inline function textNeedsScratch(o: u64, t: i32): bool {
+  if (PY2()) return t == T.LONG2;
+  return t == T.INT && smallValue(o, t) == NOT_SMALL;
+}
+
+/**
+ * Appends an int's decimal text. One-digit ints (and 2.7 ints) are written
+ * directly; others by long_to_decimal_string's algorithm, whose scratch long
+ * is allocated and released here (the writer paths: `%d`, str.join, … free
+ * it before the final string). An error (the 4300-digit limit) is left set.
+ */
+function appendIntText(o: u64): void {
+  let t = typeOf(o);
+  if (!textNeedsScratch(o, t)) { textInt(intValue(o), 10); return; }
+  let scratch = longDecimalScratch(o);
+  if (scratch != 0) DECREF(scratch);
+}
+
+/** Appends str(o) as UTF-8; false for types without a text form here (an int's error is left set). */
 export function appendStr(o: u64): bool {
   let t = typeOf(o);
-  if (t == T.INT || t == T.LONG2) { textInt(intValue(o), 10); return true; }
+  if (t == T.INT || t == T.LONG2) { appendIntText(o); return true; }
   if (t == T.BOOL) { appendWord(o == Py_True ? 1 : 2); return true; }
   if (o == Py_None) { appendWord(0); return true; }
   if (t == T.FLOAT) { textFloat(floatValue(o)); return true; }
@@ -247,8 +308,17 @@ function appendWord(w: i32): void {
 
 /** str(o) as a new str object. */
 export function strOf(o: u64): u64 {
-  if (typeOf(o) == T.STR) { INCREF(o); return o; }
+  let t = typeOf(o);
+  if (t == T.STR) { INCREF(o); return o; }
   textReset();
+  if ((t == T.INT || t == T.LONG2) && textNeedsScratch(o, t)) {
+    // long_to_decimal_string: the scratch long lives until the str is made and filled
+    let scratch = longDecimalScratch(o);
+    if (scratch == 0) return 0;
+    let r = newStrFromUtf8(textPtr(), textLen);
+    DECREF(scratch);
+    return r;
+  }
   if (!appendStr(o)) return typeError(Msg.NOT_IMPLEMENTED, o, 0);
   return newStrFromUtf8(textPtr(), textLen);
 }
@@ -281,15 +351,18 @@ export function objLen(o: u64): i64 {
 
 function cmpOrder(a: u64, b: u64): i32 {
   // -1, 0, 1; 2 when not comparable.
+  let ta = typeOf(a), tb = typeOf(b);
   if (isNum(a) && isNum(b)) {
-    if (typeOf(a) != T.FLOAT && typeOf(b) != T.FLOAT) {
-      let x = intValue(a), y = intValue(b);
+    if (ta != T.FLOAT && tb != T.FLOAT) {
+      let x = smallValue(a, ta), y = smallValue(b, tb);
+      if (x == NOT_SMALL || y == NOT_SMALL) return intCompare(a, b);
       return x < y ? -1 : x > y ? 1 : 0;
     }
+    if (ta != T.FLOAT && !intIsDoubleExact(a)) return compareIntFloat(a, floatValue(b)) % 2;
+    if (tb != T.FLOAT && !intIsDoubleExact(b)) return -(compareIntFloat(b, floatValue(a)) % 2);
     let x = asF64(a), y = asF64(b);
     return x < y ? -1 : x > y ? 1 : 0;
   }
-  let ta = typeOf(a), tb = typeOf(b);
   if (ta == T.STR && tb == T.STR) {
     let na = strLen(a), nb = strLen(b);
     let n = min(na, nb);
@@ -336,7 +409,7 @@ export function contains(container: u64, item: u64): i32 {
   if (t == T.DICT) return dictGet(container, item) != 0 ? 1 : 0;
   if (t == T.SET || t == T.FROZENSET) return setContains(container, item) ? 1 : 0;
   if (t == T.RANGE) {
-    if (!isInt(item)) return 0;
+    if (!isInt(item) || !intFits(item)) return 0;
     let v = intValue(item), start = rangeStart(container), step = rangeStep(container), n = rangeLen(container);
     if (n == 0) return 0;
     let off = v - start;

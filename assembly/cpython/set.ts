@@ -346,8 +346,9 @@ export function setSizeof(s: u64): u64 {
 
 // --- iterator ------------------------------------------------------------------------------------
 
+/** set_iter: setiterobject {si_set @16, si_used @24, si_pos @32, len @40} (48 bytes + GC head), tracked. */
 export function newSetIter(s: u64): u64 {
-  let it = gcMalloc(32);
+  let it = gcMalloc(48);
   if (it == 0) return 0;
   initObject(it, T.SETITER);
   INCREF(s);

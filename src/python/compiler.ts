@@ -5,7 +5,10 @@
  *
  *   - module-level names are LOAD_NAME / STORE_NAME on the __main__ dict;
  *   - constants are made once per step (co_consts), tuples of constants are
- *     folded into constant tuples, `-1` is a constant;
+ *     folded into constant tuples, `-1` is a constant, int arithmetic on
+ *     constants is folded as each version's optimiser does it (2.7 and 3.6
+ *     peephole, 3.7+ AST optimiser; 3.x with the safe_* size limits, so
+ *     `2**70` stays a runtime long_pow on 3.x while 2.7 folds it to a long);
  *   - `for` creates an iterator (GET_ITER) and stores each item (FOR_ITER,
  *     STORE_NAME: the previous value is decref'd);
  *   - comprehensions keep their loop variables in fast locals (a function's
@@ -32,7 +35,8 @@ import { BUILTINS, BUILTINS_27, MODULES, MODULE_FUNCTIONS, METHODS, SUBMODULES }
 export type ConstSpec =
   | { kind: "none" }
   | { kind: "bool"; value: boolean }
-  | { kind: "int"; value: bigint }
+  /** `long`: a 2.7 long (its value may fit an int: `2**63 - 1`). */
+  | { kind: "int"; value: bigint; long?: boolean }
   | { kind: "float"; value: number }
   | { kind: "str"; value: string }
   | { kind: "bytes"; value: Uint8Array }
@@ -835,6 +839,10 @@ export class Compiler {
       if (typeof v === "bigint") return this.intConst(-v, e);
       if (typeof v === "number") return { kind: "float", value: -v };
     }
+    if (e.kind === "BinOp" || e.kind === "UnaryOp") {
+      const r = this.foldInt(e);
+      if (r) return { kind: "int", value: r.value, long: this.version < 300 && r.long ? true : undefined };
+    }
     if (e.kind === "Tuple" && e.ctx === "Load" && e.elts.length > 0) {
       const items = e.elts.map((x) => this.fold(x) ?? (x.kind === "Constant" ? constOf(x.value, this, x) : null));
       if (items.every((x) => x !== null)) return { kind: "tuple", items: items as ConstSpec[] };
@@ -842,8 +850,70 @@ export class Compiler {
     return null;
   }
 
+  /**
+   * Int arithmetic on int constants, folded as CPython's optimiser does:
+   * every operator but `/`; an error (division by zero, a negative shift, a
+   * negative power: a float) leaves the operation to run time; 3.x refuses
+   * results that could be big (safe_multiply: bits(a) + bits(b) > 128;
+   * safe_power: bits(a) > 128 / b; safe_lshift: b > 128 or bits(a) > 128 - b).
+   * 2.7: the result is a long when an operand is one or it overflows a C long.
+   */
+  private foldInt(e: A.Expr): { value: bigint; long: boolean } | null {
+    if (e.kind === "Constant") return typeof e.value === "bigint" ? { value: e.value, long: e.value < INT64_MIN || e.value > INT64_MAX } : null;
+    if (e.kind === "UnaryOp") {
+      if (e.op !== "USub" && e.op !== "Invert" && !(e.op === "UAdd" && this.version >= 300)) return null;
+      const a = this.foldInt(e.operand);
+      if (!a) return null;
+      if (e.op === "USub" && this.version < 300 && a.value === 0n && e.operand.kind !== "Constant") return null; // 2.7 folds -x only for a true x
+      const value = e.op === "USub" ? -a.value : e.op === "Invert" ? -a.value - 1n : a.value;
+      return { value, long: a.long || value < INT64_MIN || value > INT64_MAX };
+    }
+    if (e.kind !== "BinOp") return null;
+    const a = this.foldInt(e.left);
+    if (!a) return null;
+    const b = this.foldInt(e.right);
+    if (!b) return null;
+    const x = a.value, y = b.value;
+    const bits = (v: bigint) => (v < 0n ? -v : v).toString(2).length - (v === 0n ? 1 : 0);
+    const py3 = this.version >= 300;
+    let r: bigint;
+    switch (e.op) {
+      case "Add": r = x + y; break;
+      case "Sub": r = x - y; break;
+      case "Mult":
+        if (py3 && x !== 0n && y !== 0n && bits(x) + bits(y) > 128) return null;
+        r = x * y;
+        break;
+      case "FloorDiv": case "Mod": {
+        if (y === 0n) return null;
+        let q = x / y;
+        if ((x % y !== 0n) && ((x < 0n) !== (y < 0n))) q -= 1n;
+        r = e.op === "FloorDiv" ? q : x - q * y;
+        break;
+      }
+      case "Pow":
+        if (y < 0n) return null;
+        if (py3 && x !== 0n && y > 0n && bits(x) > Math.floor(128 / Number(y))) return null;
+        if (!py3 && y > 100000n) return null;
+        r = x ** y;
+        break;
+      case "LShift":
+        if (y < 0n) return null;
+        if (py3 && x !== 0n && y !== 0n && (y > 128n || bits(x) > 128 - Number(y))) return null;
+        if (!py3 && y > 100000n) return null;
+        r = x << y;
+        break;
+      case "RShift": if (y < 0n) return null; r = x >> y; break;
+      case "BitAnd": r = x & y; break;
+      case "BitOr": r = x | y; break;
+      case "BitXor": r = x ^ y; break;
+      default: return null;
+    }
+    return { value: r, long: a.long || b.long || r < INT64_MIN || r > INT64_MAX };
+  }
+
   intConst(v: bigint, node: A.Located): ConstSpec {
-    if (v < INT64_MIN || v > INT64_MAX) throw this.unsupported("an int beyond 64 bits", node);
+    void node;
     return { kind: "int", value: v };
   }
 }
@@ -865,7 +935,7 @@ function constKey(c: ConstSpec): string {
   switch (c.kind) {
     case "none": return "N";
     case "bool": return c.value ? "T" : "F";
-    case "int": return "i" + c.value.toString();
+    case "int": return "i" + c.value.toString() + (c.long ? "L" : "");
     case "float": return "f" + (Object.is(c.value, -0) ? "-0" : String(c.value));
     case "str": return "s" + JSON.stringify(c.value);
     case "bytes": return "b" + Array.from(c.value).join(",");

@@ -101,9 +101,13 @@ const MESSAGES: Record<number, string> = {
   1: "unsupported operand type(s)", 2: "object is not iterable", 3: "object is not subscriptable", 4: "object has no len()",
   5: "indices must be integers or slices", 6: "object is not callable", 7: "wrong arguments", 8: "unhashable type",
   9: "'<' not supported between these types", 10: "object does not support item assignment", 11: "wrong number of values to unpack",
-  12: "integer result beyond 64 bits (cowsim's ints are 64-bit)", 13: "empty sequence", 14: "not modelled by cowsim yet",
+  12: "cannot fit 'int' into an index-sized integer", 13: "empty sequence", 14: "not modelled by cowsim yet",
   15: "invalid literal for int()", 16: "bad format string", 17: "negative count", 18: "x not in list",
-  19: "generator already executing",
+  19: "generator already executing", 21: "int too large to convert to float", 22: "negative shift count",
+  23: "an int operation on values beyond 64 bits (bitwise &, |, ^; ** with an exponent beyond 2**240 (2.7-3.10) or 2**60 (3.11+); << beyond 2**60 bits)",
+  24: "integer division result too large for a float",
+  25: "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
+  26: "cannot convert float infinity to integer", 27: "cannot convert float NaN to integer",
 };
 
 export class Interpreter {
@@ -204,7 +208,18 @@ export class Interpreter {
     switch (c.kind) {
       case "none": return this.check(() => x.makeConst(pid, 0, 0n, 0, 0, 0));
       case "bool": return this.check(() => x.makeConst(pid, c.value ? 1 : 2, 0n, 0, 0, 0));
-      case "int": return this.check(() => x.makeConst(pid, 3, c.value, 0, 0, 0));
+      case "int": {
+        if (!c.long && c.value >= -(2n ** 63n) && c.value < 2n ** 63n) return this.check(() => x.makeConst(pid, 3, c.value, 0, 0, 0));
+        // beyond 64 bits, or a 2.7 long: its 30-bit digits
+        const digits: number[] = [];
+        for (let v = c.value < 0n ? -c.value : c.value; v > 0n; v >>= 30n) digits.push(Number(v & 0x3fffffffn));
+        const n = Math.max(4, digits.length * 4);
+        const ptr = this.check(() => x.hostAlloc(n));
+        new Uint32Array(x.memory.buffer, ptr, digits.length).set(digits);
+        const o = this.check(() => x.makeConst(pid, 8, c.value < 0n ? -1n : 0n, 0, ptr, digits.length));
+        x.hostFree(ptr, n);
+        return o;
+      }
       case "float": return this.check(() => x.makeConst(pid, 4, 0n, c.value, 0, 0));
       case "str":
       case "bytes": {
@@ -240,7 +255,9 @@ export class Interpreter {
         return `TypeError: '${tn(a2)}' ${MESSAGES[a1] ?? "object"}${a3 ? ` (with '${tn(a3)}')` : ""}`;
       case 3: return `IndexError: ${tn(a1)} index out of range`;
       case 4: return `KeyError: a ${tn(a2)} key that is not in the dict`;
-      case 5: return a1 === 2 ? "ZeroDivisionError: division by zero" : a1 === 1 ? "ZeroDivisionError: integer modulo by zero" : "ZeroDivisionError: integer division or modulo by zero";
+      case 5:
+        if (a1 === 3) return "ZeroDivisionError: 0.0 cannot be raised to a negative power";
+        return a1 === 2 ? "ZeroDivisionError: division by zero" : a1 === 1 ? "ZeroDivisionError: integer modulo by zero" : "ZeroDivisionError: integer division or modulo by zero";
       case 6:
         if (a1 === 11) return `ValueError: expected ${a2} values to unpack, got ${a3}`;
         if (a1 === 20) return `ValueError: dictionary update sequence element #${a2} has length ${a3}; 2 is required`;
