@@ -11,7 +11,7 @@ import {
   P, param, PY2, VERSION, T, typeOf, INCREF, DECREF, XDECREF, Py_None, Py_True, Py_False, newBool, REFCNT,
   genThreshold, genCount, GC_ENABLED, memMalloc, memFree, typeAddr, initObject, gcMalloc, gcTrack, gcUntrack, gcFree,
 } from "./runtime";
-import { newInt, intValue, intFits, isInt, newFloat, floatValue } from "./numbers";
+import { newInt, intValue, intFits, isInt, newFloat, floatValue, smallValue, NOT_SMALL } from "./numbers";
 import {
   intUnary, intAsDouble, intHash, longFromDouble, longFromDecimal, longLong, longFitsI64, longValueSaturated,
   indexOverflow,
@@ -616,10 +616,15 @@ function sum(args: usize, npos: i32, nkw: i32): u64 {
       }
       let t = typeOf(v);
       if (t == exactInt || (v311 && t == T.BOOL)) {
-        let b = intValue(v);
+        // one digit (2.7: an int) read directly; else PyLong_AsLongAndOverflow (an int beyond 64 bits overflows)
+        let b = smallValue(v, t);
+        let fits = true;
+        if (b == NOT_SMALL) {
+          fits = intFits(v);
+          b = intValue(v);
+        }
         let x = acc + b;
-        // PyLong_AsLongAndOverflow: an int beyond 64 bits overflows (intValue saturated it)
-        if ((((x ^ acc) >= 0) || ((x ^ b) >= 0)) && ((b != i64.MAX_VALUE && b != i64.MIN_VALUE) || intFits(v))) {
+        if (fits && (((x ^ acc) >= 0) || ((x ^ b) >= 0))) {
           acc = x;
           DECREF(v);
           continue;

@@ -311,6 +311,14 @@ export function strOf(o: u64): u64 {
   let t = typeOf(o);
   if (t == T.STR) { INCREF(o); return o; }
   textReset();
+  if (t == T.INT) {
+    // the one-digit (2.7: int) text written directly, with one read of the object
+    let v = PY2() ? <i64>ld64(o + 16) : smallValue(o, t);
+    if (PY2() || v != NOT_SMALL) {
+      textInt(v, 10);
+      return newStrFromUtf8(textPtr(), textLen);
+    }
+  }
   if ((t == T.INT || t == T.LONG2) && textNeedsScratch(o, t)) {
     // long_to_decimal_string: the scratch long lives until the str is made and filled
     let scratch = longDecimalScratch(o);
