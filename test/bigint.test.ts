@@ -12,6 +12,9 @@ import { simulate } from "../src/sim/run.js";
 import { parseScenario } from "../src/scenario.js";
 import { loadModule } from "../src/node/load.js";
 import type { PyVersion } from "../src/profiles/obmalloc.js";
+import { parse } from "../src/python/parser.js";
+import { Compiler } from "../src/python/compiler.js";
+import { versionNumber } from "../src/sim/interpreter.js";
 
 type Rec = [string, number | null, string | null, boolean | null];
 const FIXTURE = JSON.parse(readFileSync(new URL("./fixtures/bigint.json", import.meta.url), "utf8")) as {
@@ -61,6 +64,27 @@ describe("int arithmetic beyond 64 bits prints what the real interpreter prints 
       expect(diffs).toEqual([]);
     }, 120_000);
   }
+});
+
+describe("the compiler folds int constants as each version's optimiser", () => {
+  const consts = (src: string, v: PyVersion) =>
+    Compiler.compile(parse(src), versionNumber(v)).consts.filter((c) => c.kind === "int").map((c) => (c.kind === "int" ? `${c.value}${c.long ? "L" : ""}` : ""));
+  it("2.7 folds 2**70 into a long constant; 3.x leaves it to long_pow (safe_power: 2 bits > 128 / 70)", () => {
+    expect(consts("x = 2**70 + 1", "2.7")).toEqual([`${2n ** 70n + 1n}L`]);
+    for (const v of ["3.6", "3.8", "3.11", "3.12"] as PyVersion[]) expect(consts("x = 2**70 + 1", v)).toEqual(["2", "70", "1"]);
+  });
+  it("2**64, 10**20 and 2**63*3 are folded everywhere (as CPython's co_consts show); 2.7 keeps 2**63-1 a long", () => {
+    for (const v of ["2.7", "3.6", "3.8", "3.13"] as PyVersion[]) {
+      const L = v === "2.7" ? "L" : "";
+      expect(consts("a = 2**64\nb = 10**20\nc = 2**63*3", v)).toEqual([`${2n ** 64n}${L}`, `${10n ** 20n}${L}`, `${3n * 2n ** 63n}${L}`]);
+    }
+    expect(consts("a = 2**63 - 1", "2.7")).toEqual([`${2n ** 63n - 1n}L`]);
+    expect(consts("a = 2**62 + 1", "2.7")).toEqual([`${2n ** 62n + 1n}`]);
+  });
+  it("3.x refuses products beyond 128 bits and leaves errors to run time", () => {
+    expect(consts("x = (2**64) * (2**64)", "3.11")).toEqual([`${2n ** 64n}`]); // co_consts: (18446744073709551616, None)
+    expect(consts("x = 1 // 0", "3.11")).toEqual(["1", "0"]);
+  });
 });
 
 describe("what is not modelled says so", () => {
