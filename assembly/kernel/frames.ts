@@ -155,11 +155,6 @@ function freshSlot(): u32 {
     (<usize>(f & (FRAMES_PER_CHUNK - 1)) << DESC_SHIFT);
 }
 
-// @ts-ignore: decorator
-@inline function metaAddr(f: u32): usize {
-  return descAddr(f);
-}
-
 /** The storage slot holding frame `f`'s bytes. */
 // @ts-ignore: decorator
 @inline export function frameSlot(f: u32): u32 {
@@ -180,24 +175,24 @@ function freshSlot(): u32 {
 
 // @ts-ignore: decorator
 @inline export function mapcount(f: u32): u32 {
-  return load<u32>(metaAddr(f)) & MAPCOUNT_MASK;
+  return load<u32>(descAddr(f)) & MAPCOUNT_MASK;
 }
 
 // @ts-ignore: decorator
 @inline export function frameFlags(f: u32): u32 {
-  return load<u32>(metaAddr(f)) & ~MAPCOUNT_MASK;
+  return load<u32>(descAddr(f)) & ~MAPCOUNT_MASK;
 }
 
 // @ts-ignore: decorator
 @inline export function setFrameFlags(f: u32, flags: u32): void {
-  let m = metaAddr(f);
+  let m = descAddr(f);
   store<u32>(m, (load<u32>(m) & MAPCOUNT_MASK) | flags);
 }
 
 // @ts-ignore: decorator
 @inline export function mapcountInc(f: u32): void {
   if (f == ZERO_FRAME) return;
-  let m = metaAddr(f);
+  let m = descAddr(f);
   store<u32>(m, load<u32>(m) + 1);
 }
 
@@ -205,7 +200,7 @@ function freshSlot(): u32 {
 // @ts-ignore: decorator
 @inline export function mapcountDec(f: u32): u32 {
   if (f == ZERO_FRAME) return 1;
-  let m = metaAddr(f);
+  let m = descAddr(f);
   let v = load<u32>(m);
   if (DEBUG) assert((v & MAPCOUNT_MASK) > 0);
   store<u32>(m, v - 1);
@@ -253,7 +248,7 @@ function allocFrameNumber(): u32 {
     f = freshFrame();
     if (f == u32.MAX_VALUE) return f;
   }
-  store<u32>(metaAddr(f), 0);
+  store<u32>(descAddr(f), 0);
   framesInUse++;
   return f;
 }
@@ -291,7 +286,7 @@ export let framesFreed: u64 = 0;
 export function freeFrame(f: u32): void {
   if (DEBUG) assert(f != ZERO_FRAME && mapcount(f) == 0);
   framesFreed++;
-  store<u32>(metaAddr(f), 0);
+  store<u32>(descAddr(f), 0);
   releaseSlot(frameSlot(f));
   store<u32>(descAddr(f) + 4, 0);
   store<u32>(descAddr(f) + 8, freeHead);
@@ -331,11 +326,6 @@ export function shareSlot(f: u32, g: u32): void {
 /** Storage slots in use (host pages holding frame bytes; ≤ frames in use + 1). */
 export function slotsUsed(): u32 {
   return slotsInUse;
-}
-
-/** Slots ever taken from linear memory (the host pages the frames' bytes have needed at most). */
-export function slotsReserved(): u32 {
-  return nextFreshSlot;
 }
 
 export function framesUsed(): u32 {

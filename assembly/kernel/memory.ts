@@ -518,7 +518,7 @@ export function tlbInvalidate(vpn: u64): void {
  * process: lets checking code look at memory without faulting anything in.
  */
 export function isBacked(va: u64): bool {
-  if (curPid == 0 || cur.state != ProcState.ALIVE) return false;
+  if (!currentAlive()) return false;
   let slot = ptePtr(<usize>cur.pgd, va >> PAGE_SHIFT);
   if (slot == 0) return false;
   let pte = load<u32>(slot);
