@@ -20,8 +20,8 @@
  * run leaves as it found it (the comprehension calls in progress).
  */
 import { DEBUG, Err, raise, failed, lastError, lastErrorValue } from "../config";
-import { ld64, ld32, st64, curPid, currentAlive, touchForWrite } from "../kernel/memory";
-import { PAGE_SHIFT } from "../kernel/frames";
+import { ld64, ld32, st64, rd, curPid, currentAlive, touchForWrite, slotMoves } from "../kernel/memory";
+import { PAGE_SHIFT, PAGE_SIZE, PAGE_MASK } from "../kernel/frames";
 import { kmemAlloc, kmemFree } from "../kernel/kmem";
 import {
   P, param, PY2, VERSION, T, typeOf, INCREF, DECREF, XDECREF, Py_None, Py_True, Py_False, newBool, RT_GLOBALS,
@@ -178,40 +178,91 @@ function bulkEmptyListLoop(it: u64, d: u64, va: u64): void {
   let n = listSize(seq);
   if (i < 1 || n - i < 3) return;
   let items = ld64(seq + 24);
-  let tracked = gcIsTracked(d);
-  let immortal = param(P.IMMORTAL) != 0;
-  let skipSame = param(P.DICT_SKIP_SAME_VALUE) != 0;
   let old = ld64(va);
-  let prev = old;
-  let changes: u64 = 0;
-  // The page of the last item written, and its linear base (valid while no
-  // other translation can have moved that page: only item accesses run here).
-  let lastVpn: u64 = u64.MAX_VALUE;
+  bulkTracked = gcIsTracked(d);
+  bulkImmortal = param(P.IMMORTAL) != 0;
+  bulkSkipSame = param(P.DICT_SKIP_SAME_VALUE) != 0;
+  bulkPrev = old;
+  bulkChanges = 0;
+  bulkLastVpn = u64.MAX_VALUE;
+  bulkStopped = false;
   let k = i;
   let end = n - 1;
-  for (; k < end; k++) {
-    let item = ld64(items + (<u64>k << 3));
-    if (!tracked && mayBeContainer(item)) break;
-    let vpn = item >> PAGE_SHIFT;
-    if (vpn != lastVpn) {
-      if (immortal) {
-        if (ld32(item) == 0xFFFFFFFF) { lastVpn = u64.MAX_VALUE; } else { touchForWrite(item); lastVpn = vpn; }
-      } else {
-        touchForWrite(item);
-        lastVpn = vpn;
-      }
-      if (!currentAlive()) return; // a simulated OOM killed the process on a copy
-    } // else: on the page just written, nothing more to fault
-
-    if (item != prev || !skipSame) changes++;
-    prev = item;
+  // In slices: each is a new call, so once the engine has optimized bulkListSlice
+  // (it starts in baseline code and is tiered up while it runs) the rest of a long
+  // list runs in the optimized code (as the step's code does: see PAUSED).
+  while (k < end && !bulkStopped) {
+    let stop = min<i64>(end, k + BULK_SLICE);
+    k = bulkListSlice(items, k, stop);
   }
+  if (!currentAlive()) return; // a simulated OOM killed the process on a copy
   if (k == i) return;
+  let prev = bulkPrev;
   INCREF(prev);
-  if (changes > 0) st64(va, prev);
-  st64(d + 24, ld64(d + 24) + changes);
+  if (bulkChanges > 0) st64(va, prev);
+  st64(d + 24, ld64(d + 24) + bulkChanges);
   st64(it + 16, <u64>k);
   DECREF(old);
+}
+
+// @ts-ignore: decorator
+@inline const BULK_SLICE: i64 = 1 << 16;
+/** bulkEmptyListLoop's state across its slices. */
+let bulkTracked = false;
+let bulkImmortal = false;
+let bulkSkipSame = false;
+let bulkStopped = false;
+let bulkPrev: u64 = 0;
+let bulkChanges: u64 = 0;
+/** The page of the last item written (no other translation runs here to move it). */
+let bulkLastVpn: u64 = u64.MAX_VALUE;
+
+/**
+ * Items k … stop-1 of bulkEmptyListLoop; returns where it stopped (bulkStopped: for good).
+ * The item pointers are read straight from the linear page of the list's ob_item (one
+ * translation per page): the loop only reads it, and the items' writes it simulates
+ * cannot move it to another slot unless slotMoves changes (then it translates again).
+ */
+function bulkListSlice(items: u64, k: i64, stop: i64): i64 {
+  let prev = bulkPrev;
+  let changes = bulkChanges;
+  let lastVpn = bulkLastVpn;
+  let tracked = bulkTracked;
+  let immortal = bulkImmortal;
+  let skipSame = bulkSkipSame;
+  let shift = PAGE_SHIFT;
+  while (k < stop && !bulkStopped) {
+    let va = items + (<u64>k << 3);
+    let p = rd(va);
+    let pageEnd = min<i64>(stop, k + <i64>((PAGE_SIZE - (va & PAGE_MASK)) >> 3));
+    let moves = slotMoves;
+    while (k < pageEnd) {
+      let item = load<u64>(p);
+      if (!tracked && mayBeContainer(item)) { bulkStopped = true; break; }
+      let vpn = item >> shift;
+      let touched = false;
+      if (vpn != lastVpn) {
+        if (immortal) {
+          if (ld32(item) == 0xFFFFFFFF) { lastVpn = u64.MAX_VALUE; } else { touchForWrite(item); lastVpn = vpn; }
+        } else {
+          touchForWrite(item);
+          lastVpn = vpn;
+        }
+        if (!currentAlive()) { bulkStopped = true; break; }
+        touched = true;
+      } // else: on the page just written, nothing more to fault
+
+      if (item != prev || !skipSame) changes++;
+      prev = item;
+      k++;
+      p += 8;
+      if (touched && slotMoves != moves) break; // ob_item's page moved: translate again
+    }
+  }
+  bulkPrev = prev;
+  bulkChanges = changes;
+  bulkLastVpn = lastVpn;
+  return k;
 }
 
 /** Where the last run stopped (the failing instruction) for the host's error message. */

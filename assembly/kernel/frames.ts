@@ -207,14 +207,25 @@ function freshSlot(): u32 {
   return (v - 1) & MAPCOUNT_MASK;
 }
 
+/**
+ * True when the last allocFrame's slot had never been used: its host page has
+ * never been written, so it reads as zeros (WebAssembly memory starts zeroed
+ * and the bump region is never handed out twice) and a caller that wants a
+ * zeroed frame need not write it — the first write then lands on an untouched
+ * host page once instead of twice.
+ */
+export let slotIsFresh = false;
+
 /** A free storage slot (refs 1), or u32.MAX_VALUE and an error when none can be had. */
 function allocSlot(): u32 {
   let s = slotFreeHead;
   if (s != 0) {
     slotFreeHead = load<u32>(slotAddr(s));
+    slotIsFresh = false;
   } else {
     s = freshSlot();
     if (s == u32.MAX_VALUE) return s;
+    slotIsFresh = true;
   }
   if (DEBUG) assert(slotRefs(s) == 0);
   store<u32>(slotRefAddr(s), 1);
@@ -255,8 +266,8 @@ function allocFrameNumber(): u32 {
 
 /**
  * A new frame with mapcount 0 and no flags, in a slot of its own, its
- * contents undefined (callers zero it or copy into it). u32.MAX_VALUE and an
- * error when none can be had.
+ * contents undefined (callers zero it with zeroFrame or copy into it).
+ * u32.MAX_VALUE and an error when none can be had.
  */
 export function allocFrame(): u32 {
   let f = allocFrameNumber();
@@ -278,6 +289,18 @@ export function allocFrameSharing(g: u32): u32 {
   store<u32>(slotRefAddr(s), slotRefs(s) + 1);
   store<u32>(descAddr(f) + 4, s);
   return f;
+}
+
+/** Zeroes the frame allocFrame just returned (nothing to write when its slot is fresh). */
+export function zeroNewFrame(f: u32): void {
+  if (slotIsFresh) {
+    if (DEBUG) {
+      let a = frameAddr(f);
+      for (let i: usize = 0; i < <usize>PAGE_SIZE; i += 8) assert(load<u64>(a + i) == 0);
+    }
+    return;
+  }
+  memory.fill(frameAddr(f), 0, <usize>PAGE_SIZE);
 }
 
 /** Frames freed so far (lets memory.ts know a frame number may have been reused). */

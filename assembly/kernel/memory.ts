@@ -28,7 +28,7 @@ import { DEBUG, Err, raise } from "../config";
 import {
   PAGE_SHIFT, PAGE_SIZE, PAGE_MASK, ZERO_FRAME, FRAME_SHMEM,
   allocFrame, frameAddr, mapcount, mapcountInc, mapcountDec, setFrameFlags, frameFlags,
-  frameSlot, slotAddr, slotRefs, shareSlot, unshareSlot, framesFreed, allocFrameSharing,
+  frameSlot, slotAddr, slotRefs, shareSlot, unshareSlot, framesFreed, allocFrameSharing, zeroNewFrame,
 } from "./frames";
 import { PTE_PRESENT, PTE_WRITE, PTE_DIRTY, LEVEL_ENTRIES, pteFrame, mkPte, ptePtr, ptePtrAlloc } from "./pagetable";
 import { Mm, mmOf, findVma, vmaAt, VM_SHARED, VM_ANON_VMA, ProcState, SHM_HEADER } from "./mm";
@@ -249,7 +249,7 @@ function handleMissing(mm: Mm, va: u64, write: bool): u32 {
 function doAnonymousPage(): u32 {
   let f = allocFrame();
   if (f == u32.MAX_VALUE) return 0;
-  memory.fill(frameAddr(f), 0, <usize>PAGE_SIZE);
+  zeroNewFrame(f);
   mapcountInc(f);
   return mkPte(f, PTE_PRESENT | PTE_WRITE | PTE_DIRTY);
 }
@@ -264,7 +264,7 @@ function doSharedFault(shm: u32, pgoff: u64, write: bool): u32 {
   if (f == 0) {
     f = allocFrame();
     if (f == u32.MAX_VALUE) return 0;
-    memory.fill(frameAddr(f), 0, <usize>PAGE_SIZE);
+    zeroNewFrame(f);
     setFrameFlags(f, FRAME_SHMEM);
     store<u32>(slot, f);
   }
@@ -421,7 +421,7 @@ function breakCow(mm: Mm, slot: usize, vpn: u64, f: u32): u32 {
   let nf = allocFrame();
   if (nf == u32.MAX_VALUE) return killCurrent(9, Err.OOM, vpn << PAGE_SHIFT);
   if (f == ZERO_FRAME) {
-    memory.fill(frameAddr(nf), 0, <usize>PAGE_SIZE);
+    zeroNewFrame(nf);
     let i = findVma(mm, vpn << PAGE_SHIFT);
     if (i >= 0) vmaAt(mm, <u32>i).flags |= VM_ANON_VMA; // anon_vma_prepare
   } else {
