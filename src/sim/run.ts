@@ -8,7 +8,7 @@
  */
 import { Machine, SimError, type SmapsRollup } from "../machine.js";
 import type { Variant } from "../wasm.js";
-import type { Scenario } from "../scenario.js";
+import type { Scenario } from "../scenario-data.js";
 import type { RunReport, ProcessMeasure } from "../report.js";
 import { CowsimError } from "../errors.js";
 import { Interpreter } from "./interpreter.js";

@@ -1,0 +1,69 @@
+/**
+ * cowsim in a web page (or any JavaScript host without Node): the same simulator as `cowsim run`,
+ * fed a scenario *document* — the object a YAML or JSON scenario file parses to — instead of a file.
+ *
+ * ```js
+ * import { compileModule, runScenario } from "./dist/src/browser.js";
+ * const module = await compileModule(new URL("./build/release.wasm", import.meta.url));
+ * const { report, text } = await runScenario({ python: "3.11", steps: [...] }, module);
+ * ```
+ *
+ * `report` is the document `cowsim run --json` prints (byte-identical once JSON.stringify'd the same
+ * way), `text` the report `cowsim run` prints. A bad scenario or a Python error rejects with a
+ * `CowsimError` whose message is the one line the command would print (without "cowsim: ").
+ * Nothing here, nor in what it imports, uses a Node built-in (test/browser.test.ts walks the imports;
+ * test/browser-page.test.ts runs web/index.html in Chromium when one is installed).
+ */
+import { simulate } from "./sim/run.js";
+import { scenarioFromData, parseScenarioText, type YamlLib } from "./scenario-data.js";
+import { formatReport, type RunReport } from "./report.js";
+
+export { CowsimError } from "./errors.js";
+export { PYTHON_PROFILES, PAGE_SIZES } from "./scenario-data.js";
+export type { RunReport } from "./report.js";
+
+/** Compiles the simulator's WebAssembly module (build/release.wasm) from a URL, a Response or its bytes. */
+export async function compileModule(source: URL | string | Response | BufferSource): Promise<WebAssembly.Module> {
+  if (typeof source === "string" || source instanceof URL) source = await fetch(source);
+  if (source instanceof Response) {
+    if (!source.ok) throw new Error(`cannot load the simulator module: HTTP ${source.status} for ${source.url}`);
+    return WebAssembly.compile(await source.arrayBuffer());
+  }
+  return WebAssembly.compile(source);
+}
+
+export interface RunOptions {
+  /** Simulated RAM in bytes (default: as `cowsim run`). */
+  ramBytes?: number;
+  /** Called after each step (for a progress bar). */
+  onStep?: (done: number, total: number) => void;
+  /** The scenario's name when the document has none. */
+  name?: string;
+}
+
+/**
+ * Checks the scenario by the rules of scenario files, simulates it, and reports. `scenario` is a
+ * document (the object a scenario file parses to) or, with `yaml` (the `yaml` package's browser
+ * build, `import * as yaml from "yaml"`), the text of a YAML or JSON scenario file.
+ */
+export async function runScenario(
+  scenarioOrText: unknown,
+  module: WebAssembly.Module,
+  o: RunOptions & { yaml?: YamlLib } = {},
+): Promise<{ report: RunReport; text: string }> {
+  const from = { defaultName: o.name ?? "scenario" };
+  let scenario;
+  if (typeof scenarioOrText === "string") {
+    if (!o.yaml) throw new TypeError("runScenario: pass the yaml package (o.yaml) to read scenario text");
+    scenario = parseScenarioText(scenarioOrText, o.yaml, from);
+  } else {
+    scenario = scenarioFromData(scenarioOrText, from);
+  }
+  const report = await simulate(scenario, {
+    module,
+    variant: "release",
+    ...(o.ramBytes !== undefined ? { ramBytes: o.ramBytes } : {}),
+    ...(o.onStep ? { onStep: o.onStep } : {}),
+  });
+  return { report, text: formatReport(report) };
+}
