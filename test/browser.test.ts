@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { builtinModules } from "node:module";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CORE = ["dist/src/sim/run.js", "dist/src/machine.js", "dist/src/report.js"];
+const CORE = ["dist/src/browser.js", "dist/src/sim/run.js", "dist/src/machine.js", "dist/src/report.js"];
 const NODE = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 function importsOf(file: string): string[] {
@@ -26,7 +26,7 @@ function importsOf(file: string): string[] {
 }
 
 describe("the core has no Node dependency (a browser can embed it)", () => {
-  it("no Node built-in is reachable from sim/run.js, machine.js and report.js", () => {
+  it("no Node built-in nor package is reachable from browser.js, sim/run.js, machine.js and report.js", () => {
     const seen = new Set<string>();
     const bad: string[] = [];
     const todo = CORE.map((f) => resolve(root, f));
@@ -38,6 +38,7 @@ describe("the core has no Node dependency (a browser can embed it)", () => {
       for (const spec of importsOf(f)) {
         if (NODE.has(spec)) bad.push(`${f.slice(root.length + 1)} imports ${spec}`);
         else if (spec.startsWith(".")) todo.push(resolve(dirname(f), spec));
+        else bad.push(`${f.slice(root.length + 1)} imports package ${spec} (a page cannot resolve it)`);
       }
     }
     expect(bad).toEqual([]);
