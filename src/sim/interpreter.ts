@@ -10,7 +10,7 @@ import { parse } from "../python/parser.js";
 import { Compiler, type CodeUnit, type ConstSpec } from "../python/compiler.js";
 import { OBJECTS } from "../profiles/objects.js";
 import { BUILTIN_COUNT, BUILTIN_NAMES, GC_FREEZE_SINCE } from "../python/builtins.js";
-import { BINOP_SYMBOLS } from "../python/bytecode.js";
+import { BINOP_SYMBOLS, Op } from "../python/bytecode.js";
 import type { PyVersion } from "../profiles/obmalloc.js";
 import { STARTUP_HEAP, type StartupHeap } from "../profiles/startup-heap.js";
 
@@ -183,7 +183,7 @@ export class Interpreter {
       const pos = unit.positions[Math.max(0, errPc)] ?? { line: 1, column: 1 };
       const alive = this.machine.isAlive(pid);
       if (alive) this.release(pid, consts, names);
-      throw new CowsimError(this.describe(kind, a1, a2, a3, unit), pos);
+      throw new CowsimError(this.describe(kind, a1, a2, a3, unit, errPc), pos);
     }
     this.release(pid, consts, names);
   }
@@ -243,14 +243,22 @@ export class Interpreter {
     }
   }
 
-  private describe(kind: number, a1: number, a2: number, a3: number, unit: CodeUnit): string {
+  private describe(kind: number, a1: number, a2: number, a3: number, unit: CodeUnit, pc = -1): string {
     const tn = (t: number) => TYPE_NAMES[t] ?? "object";
     const name = (i: number) => (i >= 0 ? unit.names[i] : unit.localNames[-1 - i]) ?? "?";
     switch (kind) {
       case 1: return `NameError: name '${name(a1)}' is not defined`;
       case 2:
         if (a1 === 7) return `TypeError: ${BUILTIN_NAMES[a2] ?? BUILTIN_NAMES[a2 - 200] ?? "call"}() got wrong arguments`;
-        if (a1 === 1) return `TypeError: unsupported operand type(s): '${tn(a2)}'${a3 ? ` and '${tn(a3)}'` : ""}`;
+        if (a1 === 1) {
+          // CPython names the operator ("for +:", "for +=:") when a binary operator failed.
+          const insn = pc >= 0 ? unit.code[pc] : undefined;
+          const op = insn !== undefined && ((insn & 0xff) === Op.BINARY_OP || (insn & 0xff) === Op.INPLACE_OP) ? BINOP_SYMBOLS[insn >>> 8] : undefined;
+          // In place: "-=" …; "**=" is named so since 3.0 (2.7 says "** or pow()" for both).
+          const inplace = (insn! & 0xff) === Op.INPLACE_OP && (op !== "** or pow()" || this.version >= 300);
+          const sym = op === undefined ? "" : ` for ${inplace ? (op === "** or pow()" ? "**" : op) + "=" : op}`;
+          return `TypeError: unsupported operand type(s)${sym}: '${tn(a2)}'${a3 ? ` and '${tn(a3)}'` : ""}`;
+        }
         if (a1 === 6) return `TypeError: '${tn(a2)}' object is not callable`;
         return `TypeError: '${tn(a2)}' ${MESSAGES[a1] ?? "object"}${a3 ? ` (with '${tn(a3)}')` : ""}`;
       case 3: return `IndexError: ${tn(a1)} index out of range`;
