@@ -5,6 +5,9 @@
  *   cowsim run FILE [--json [--compact]] [--ram SIZE] [--python X.Y] [--debug]
  *       Simulate a scenario; print the report (smem-like tables) or its JSON document
  *       (deterministic: the same input gives byte-identical output).
+ *   cowsim compare FILE [--python 2.7,3.12|all] [--json [--compact]] [--ram SIZE] [--debug]
+ *       The same scenario on several CPython profiles (default: all): the last snapshot of each,
+ *       side by side (src/compare.ts); --json holds every run's report.
  *   cowsim validate SCENARIO… [--python VERSION|PATH] [--json] [--all-versions]
  *                             [--write-fidelity FILE] [--strict] [--ram SIZE] [--debug]
  *       Run each scenario on the real CPython + kernel and on the simulator; print both side by side
@@ -86,6 +89,53 @@ async function cmdRun(file: string, o: RunOpts): Promise<void> {
   progressDone();
   if (o.json || o.compact) await write(JSON.stringify(report, null, o.compact ? undefined : 2) + "\n");
   else await write(formatReport(report));
+}
+
+interface CompareOpts {
+  python?: string;
+  json?: boolean;
+  compact?: boolean;
+  ram?: string;
+  debug?: boolean;
+}
+
+/** "3.8,3.12" (or "all") → profiles, in the order of PYTHON_PROFILES. */
+function profileList(text: string | undefined): PythonProfile[] {
+  if (text === undefined || text.trim() === "all") return [...PYTHON_PROFILES];
+  const asked = text.split(",").map((v) => v.trim()).filter(Boolean);
+  if (asked.length === 0) throw new CowsimError(`--python: no version in "${text}" (e.g. --python 2.7,3.12)`);
+  const set = new Set(asked.map(profileOption));
+  return PYTHON_PROFILES.filter((p) => set.has(p));
+}
+
+async function cmdCompare(file: string, o: CompareOpts): Promise<number> {
+  const { comparisonDocument, formatComparison } = await import("./compare.js");
+  const scenario = loadScenario(file);
+  const versions = profileList(o.python);
+  const ramBytes = o.ram !== undefined ? parseSize(o.ram) : undefined;
+  const simulate = await loadSimulator({ variant: o.debug ? "debug" : "release", ramBytes });
+  const runs: import("./compare.js").VersionRun[] = [];
+  for (const [i, python] of versions.entries()) {
+    progress(`${scenario.name}: ${python} (${i + 1}/${versions.length})`);
+    try {
+      runs.push({ python, report: await simulate({ ...scenario, python }) });
+    } catch (e) {
+      if (!(e instanceof CowsimError) || e.exitCode !== 2) throw e;
+      runs.push({ python, error: e.message });
+    }
+  }
+  progressDone();
+  if (o.json || o.compact) {
+    await write(JSON.stringify(comparisonDocument(scenario.name, scenario.pageSize, runs), null, o.compact ? undefined : 2) + "\n");
+  } else {
+    await write(formatComparison(scenario.name, scenario.pageSize, runs));
+  }
+  const failed = runs.filter((r) => "error" in r).length;
+  if (failed) {
+    process.stderr.write(`cowsim: ${failed} of ${runs.length} versions failed (${runs.filter((r) => "error" in r).map((r) => r.python).join(", ")}): see the report\n`);
+    return 2;
+  }
+  return 0;
 }
 
 interface ValidateOpts {
@@ -261,6 +311,17 @@ function program(): InstanceType<typeof Command> {
     .action(async (file: string, o: RunOpts) => {
       await cmdRun(file, o);
     });
+  p.command("compare")
+    .description("simulate a scenario on several CPython versions and show the last snapshot of each side by side")
+    .argument("<file>", "scenario file (YAML or JSON)")
+    .option("--python <list>", "versions, comma-separated (e.g. 2.7,3.11,3.12); default: all")
+    .option("--json", "print {name, pageSize, runs: [report per version]} (each as cowsim run --json)")
+    .option("--compact", "with --json: no indentation (one line)")
+    .option("--ram <size>", "simulated RAM, e.g. 64G, 512M (default 64G)")
+    .option("--debug", "use the debug WebAssembly build (assertions on; slower)")
+    .action(async (file: string, o: CompareOpts) => {
+      process.exitCode = await cmdCompare(file, o);
+    });
   p.command("validate")
     .description("run scenarios on real CPython and on the simulator; print both with the error of each figure")
     .argument("<scenario...>", "scenario files")
@@ -286,7 +347,7 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
   });
-  if (argv.length === 0) return fail("missing command: cowsim run FILE | cowsim validate SCENARIO… (cowsim --help)", 2);
+  if (argv.length === 0) return fail("missing command: cowsim run FILE | cowsim compare FILE | cowsim validate SCENARIO… (cowsim --help)", 2);
   try {
     await program().parseAsync(argv, { from: "user" });
   } catch (e) {
