@@ -17,9 +17,13 @@
 import { simulate } from "./sim/run.js";
 import { scenarioFromData, parseScenarioText, type YamlLib } from "./scenario-data.js";
 import { formatReport, type RunReport } from "./report.js";
+import { comparisonDocument, formatComparison, type ComparisonDocument, type VersionRun } from "./compare.js";
+import { CowsimError } from "./errors.js";
+import type { PythonProfile, Scenario } from "./scenario-data.js";
 
-export { CowsimError } from "./errors.js";
+export { CowsimError };
 export { PYTHON_PROFILES, PAGE_SIZES } from "./scenario-data.js";
+import { PYTHON_PROFILES } from "./scenario-data.js";
 export type { RunReport } from "./report.js";
 
 /** Compiles the simulator's WebAssembly module (build/release.wasm) from a URL, a Response or its bytes. */
@@ -39,6 +43,27 @@ export interface RunOptions {
   onStep?: (done: number, total: number) => void;
   /** The scenario's name when the document has none. */
   name?: string;
+  /** Simulate this CPython profile instead of the scenario's (as `cowsim run --python`). */
+  python?: PythonProfile;
+}
+
+/** The checked scenario from a document or scenario text, with o.python instead of its own if given. */
+function toScenario(scenarioOrText: unknown, o: RunOptions & { yaml?: YamlLib }): Scenario {
+  const from = { defaultName: o.name ?? "scenario" };
+  let scenario: Scenario;
+  if (typeof scenarioOrText === "string") {
+    if (!o.yaml) throw new TypeError("runScenario: pass the yaml package (o.yaml) to read scenario text");
+    scenario = parseScenarioText(scenarioOrText, o.yaml, from);
+  } else {
+    scenario = scenarioFromData(scenarioOrText, from);
+  }
+  if (o.python) {
+    if (!(PYTHON_PROFILES as readonly string[]).includes(o.python)) {
+      throw new CowsimError(`unknown python profile "${o.python}"; known: ${PYTHON_PROFILES.join(", ")}`);
+    }
+    scenario = { ...scenario, python: o.python };
+  }
+  return scenario;
 }
 
 /**
@@ -51,14 +76,7 @@ export async function runScenario(
   module: WebAssembly.Module,
   o: RunOptions & { yaml?: YamlLib } = {},
 ): Promise<{ report: RunReport; text: string }> {
-  const from = { defaultName: o.name ?? "scenario" };
-  let scenario;
-  if (typeof scenarioOrText === "string") {
-    if (!o.yaml) throw new TypeError("runScenario: pass the yaml package (o.yaml) to read scenario text");
-    scenario = parseScenarioText(scenarioOrText, o.yaml, from);
-  } else {
-    scenario = scenarioFromData(scenarioOrText, from);
-  }
+  const scenario = toScenario(scenarioOrText, o);
   const report = await simulate(scenario, {
     module,
     variant: "release",
@@ -66,4 +84,37 @@ export async function runScenario(
     ...(o.onStep ? { onStep: o.onStep } : {}),
   });
   return { report, text: formatReport(report) };
+}
+
+/**
+ * The same scenario on several profiles (default: all), as `cowsim compare`: each version's report or
+ * the error that stopped it, the document `cowsim compare --json` prints, and the side-by-side text.
+ */
+export async function compareVersions(
+  scenarioOrText: unknown,
+  module: WebAssembly.Module,
+  o: Omit<RunOptions, "python"> & { yaml?: YamlLib; versions?: readonly PythonProfile[] } = {},
+): Promise<{ runs: VersionRun[]; document: ComparisonDocument; text: string }> {
+  const versions = o.versions ?? PYTHON_PROFILES;
+  const scenario = toScenario(scenarioOrText, o); // a bad scenario is an error, not a result per version
+  const runs: VersionRun[] = [];
+  for (const [i, python] of versions.entries()) {
+    try {
+      const report = await simulate({ ...scenario, python }, {
+        module,
+        variant: "release",
+        ...(o.ramBytes !== undefined ? { ramBytes: o.ramBytes } : {}),
+        ...(o.onStep ? { onStep: (done: number, total: number) => o.onStep!(i * total + done, versions.length * total) } : {}),
+      });
+      runs.push({ python, report });
+    } catch (e) {
+      if (!(e instanceof CowsimError)) throw e;
+      runs.push({ python, error: e.message });
+    }
+  }
+  return {
+    runs,
+    document: comparisonDocument(scenario.name, scenario.pageSize, runs),
+    text: formatComparison(scenario.name, scenario.pageSize, runs),
+  };
 }

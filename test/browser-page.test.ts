@@ -9,6 +9,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadScenario } from "../src/scenario.js";
@@ -40,11 +41,11 @@ describe.skipIf(!executable)("web/index.html in Chromium", () => {
   });
 
   /** Opens the page on a scenario file (relative to the package root) and runs it; what the page shows. */
-  async function runInPage(file: string): Promise<{ state: string; json: string; error: string; report: string }> {
+  async function runInPage(file: string, how = "autorun"): Promise<{ state: string; json: string; error: string; report: string }> {
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on("pageerror", (e) => problems.push(e.message));
-    await page.goto(`${server.url}?example=../${file}&autorun`);
+    await page.goto(`${server.url}?example=../${file}&${how}`);
     await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state ?? ""), null, { timeout: 60_000 });
     const out = await page.evaluate(() => ({
       state: document.body.dataset.state!,
@@ -72,6 +73,27 @@ describe.skipIf(!executable)("web/index.html in Chromium", () => {
       expect(after.privateDirtyKiB).toBeGreaterThan(20_000);
     }, 60_000);
   }
+
+  it("Compare versions: the page's JSON is cowsim compare --json's, byte for byte", async () => {
+    const file = "test/fixtures/web/small.yaml";
+    const inPage = await runInPage(file, "autocompare");
+    expect(inPage.error).toBe("");
+    expect(inPage.state).toBe("done");
+    const cli = spawnSync(process.execPath, [resolve(root, "dist/src/cli.js"), "compare", file, "--json"], { cwd: root, encoding: "utf8" });
+    expect(cli.status).toBe(0);
+    expect(inPage.json + "\n").toBe(cli.stdout);
+    expect(inPage.report.split("\n")[0]).toBe("small: snapshot after per CPython version (Δ: since snapshot forked); page size 4,096 B; sizes in KiB");
+  }, 120_000);
+
+  it("?python= runs another profile than the scenario's, as cowsim run --python", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?example=../test/fixtures/web/small.yaml&python=2.7&autorun`);
+    await page.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state ?? ""), null, { timeout: 60_000 });
+    const json = await page.evaluate(() => document.getElementById("json")!.textContent!);
+    await page.close();
+    const cli = spawnSync(process.execPath, [resolve(root, "dist/src/cli.js"), "run", "test/fixtures/web/small.yaml", "--python", "2.7", "--json"], { cwd: root, encoding: "utf8" });
+    expect(json + "\n").toBe(cli.stdout);
+  }, 60_000);
 
   it("a NameError reads as `cowsim run` prints it (step, line, column)", async () => {
     const file = "test/fixtures/web/name-error.yaml";
