@@ -233,7 +233,7 @@ describe("errors", () => {
   it("a generator resumed from its own body", () =>
     expectError("3.12", ["L = [1]\ng = (sum(g) for x in L)\na = list(g)"], /ValueError: generator already executing/));
 
-  it("len() of a generator", () => expectError("2.7", ["n = len(x for x in [1])"], /TypeError: 'generator' object has no len\(\)/));
+  it("len() of a generator", () => expectError("2.7", ["n = len(x for x in [1])"], /TypeError: object of type 'generator' has no len\(\)/));
 
   it("dict() of items that are not pairs", () =>
     expectError("3.13", ["d = dict((x, x, x) for x in [1])"], /ValueError: dictionary update sequence element #0 has length 3; 2 is required/));

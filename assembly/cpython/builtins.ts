@@ -120,11 +120,15 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
     }
     case B.STR: {
       if (npos == 0) return newStrFromUtf8(0, 0);
+      if (npos > 3) return badArgs(id);
+      if (npos > 1) return PY2() ? badArgs(id) : unsupported(id, typeOf(arg(args, 0))); // 3.x str(object, encoding, errors): decoding
       return strOf(arg(args, 0));
     }
     case B.INT: {
       if (npos == 0) return newInt(0);
+      if (npos > 2) return badArgs(id);
       let a = arg(args, 0);
+      if (npos == 2) return unsupported(id, typeOf(a)); // int(x, base)
       if (isInt(a)) return intOfInt(a);
       if (typeOf(a) == T.FLOAT) return intOfFloat(floatValue(a));
       if (typeOf(a) == T.STR) return intFromStr(a);
@@ -132,16 +136,20 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
     }
     case B.FLOAT: {
       if (npos == 0) return newFloat(0);
+      if (npos > 1) return badArgs(id);
       let a = arg(args, 0);
       if (isInt(a)) {
         let f = intAsDouble(a);
         return excPending() ? 0 : newFloat(f);
       }
       if (typeOf(a) == T.FLOAT) { INCREF(a); return a; }
+      let t = typeOf(a);
+      if (t == T.STR || t == T.BYTES || t == T.BYTEARRAY) return unsupported(id, t); // parsing a number
       return badArgs(id);
     }
     case B.BOOL: {
       if (npos == 0) return newBool(false);
+      if (npos > 1) return badArgs(id);
       return newBool(truthyOf(arg(args, 0)));
     }
     case B.BYTES: {

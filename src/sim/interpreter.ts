@@ -13,6 +13,7 @@ import { BUILTIN_COUNT, BUILTIN_NAMES, GC_FREEZE_SINCE } from "../python/builtin
 import { BINOP_SYMBOLS, Op } from "../python/bytecode.js";
 import type { PyVersion } from "../profiles/obmalloc.js";
 import { STARTUP_HEAP, type StartupHeap } from "../profiles/startup-heap.js";
+import { PYTHON_NAMES } from "../profiles/python-names.js";
 
 /**
  * The start-up heap as the table assembly/cpython/libc.ts `configureStartupHeap` reads: (kind, a, b) triples;
@@ -109,6 +110,13 @@ const MESSAGES: Record<number, string> = {
   25: "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
   26: "cannot convert float infinity to integer", 27: "cannot convert float NaN to integer",
 };
+
+/** True if `name` is one of the space-separated names of `list` (src/profiles/python-names.ts). */
+function listed(list: string | undefined, name: string): boolean {
+  return !!list && (" " + list + " ").includes(" " + name + " ");
+}
+
+const NOT_MODELLED = "not modelled by cowsim yet";
 
 export class Interpreter {
   private readonly version: number;
@@ -246,10 +254,21 @@ export class Interpreter {
   private describe(kind: number, a1: number, a2: number, a3: number, unit: CodeUnit, pc = -1): string {
     const tn = (t: number) => TYPE_NAMES[t] ?? "object";
     const name = (i: number) => (i >= 0 ? unit.names[i] : unit.localNames[-1 - i]) ?? "?";
+    // What real CPython of this version has (tools/measure-names.py): valid Python that cowsim does not
+    // model must not read as an error in the user's code.
+    const real = PYTHON_NAMES[this.machine.python];
     switch (kind) {
-      case 1: return `NameError: name '${name(a1)}' is not defined`;
+      case 1:
+        if (listed(real?.builtins, name(a1))) return `${NOT_MODELLED}: the builtin '${name(a1)}'`;
+        return `NameError: name '${name(a1)}' is not defined`;
       case 2:
-        if (a1 === 7) return `TypeError: ${BUILTIN_NAMES[a2] ?? BUILTIN_NAMES[a2 - 200] ?? "call"}() got wrong arguments`;
+        if (a1 === 7) {
+          const fn = BUILTIN_NAMES[a2] ?? BUILTIN_NAMES[a2 - 200] ?? "call";
+          return `TypeError or ${NOT_MODELLED}: ${fn}() with these arguments (cowsim models some of what CPython's ${fn}() accepts)`;
+        }
+        if ((a1 === 2 && listed(real?.iterable, tn(a2))) || (a1 === 3 && listed(real?.subscriptable, tn(a2))) || (a1 === 4 && listed(real?.sized, tn(a2)))) {
+          return `${NOT_MODELLED}: ${a1 === 2 ? "iterating" : a1 === 3 ? "subscripting" : "len() of"} a '${tn(a2)}'`;
+        }
         if (a1 === 1) {
           // CPython names the operator ("for +:", "for +=:") when a binary operator failed.
           const insn = pc >= 0 ? unit.code[pc] : undefined;
@@ -260,6 +279,8 @@ export class Interpreter {
           return `TypeError: unsupported operand type(s)${sym}: '${tn(a2)}'${a3 ? ` and '${tn(a3)}'` : ""}`;
         }
         if (a1 === 6) return `TypeError: '${tn(a2)}' object is not callable`;
+        if (a1 === 4) return `TypeError: object of type '${tn(a2)}' has no len()`;
+        if (a1 === 3 && this.version < 300) return `TypeError: '${tn(a2)}' object has no attribute '__getitem__'`;
         return `TypeError: '${tn(a2)}' ${MESSAGES[a1] ?? "object"}${a3 ? ` (with '${tn(a3)}')` : ""}`;
       case 3: return `IndexError: ${tn(a1)} index out of range`;
       case 4: return `KeyError: a ${tn(a2)} key that is not in the dict`;
@@ -277,9 +298,16 @@ export class Interpreter {
         if (a1 >= 1000) return `not modelled by cowsim yet: ${BUILTIN_NAMES[a1 - 1000] ?? "builtin"}()${a2 ? ` on '${tn(a2)}'` : ""}`;
         return `not modelled by cowsim yet: ${MESSAGES[a1] ?? "this operation"}${a2 ? ` ('${tn(a2)}')` : ""}`;
       case 10: return a1 === 1 ? `the simulated process was killed by SIGSEGV: access to unmapped address 0x${a2.toString(16)}` : `the simulated process was killed (kernel error ${a1})`;
-      case 11:
-        if (a2 === 26) return `AttributeError: module has no attribute '${name(a1)}'`;
-        return `AttributeError: '${tn(a2)}' object has no attribute '${name(a1)}'`;
+      case 11: {
+        const attr = name(a1);
+        if (a2 === 26) {
+          const mods = Object.entries(real?.modules ?? {}).filter(([, names]) => listed(names, attr)).map(([m]) => m);
+          if (mods.length) return `${NOT_MODELLED}: ${mods.join(" / ")}.${attr}`;
+          return `AttributeError: module has no attribute '${attr}'`;
+        }
+        if (listed(real?.types[tn(a2)], attr)) return `${NOT_MODELLED}: ${tn(a2)}.${attr}`;
+        return `AttributeError: '${tn(a2)}' object has no attribute '${attr}'`;
+      }
       default: return `error ${kind}`;
     }
   }
