@@ -156,6 +156,11 @@ describe("valid Python that cowsim does not model never reads as an error in the
     ["3.12", "x = float(1, 2)", /TypeError or not modelled by cowsim yet: float\(\) with these arguments/],
     ["2.7", "x = str(1, 2)", /TypeError or not modelled by cowsim yet: str\(\) with these arguments/],
     ["3.12", "x = undefined_thing", /NameError: name 'undefined_thing' is not defined$/],
+    // extra arguments were once ignored silently; a method's error names the method
+    ["3.12", "import gc\ngc.disable(1)", /TypeError or not modelled by cowsim yet: gc\.disable\(\) with these arguments/],
+    ["3.12", "x = [1].pop(0, 1)", /TypeError or not modelled by cowsim yet: pop\(\) with these arguments/],
+    ["3.12", "x = {}.keys(1)", /TypeError or not modelled by cowsim yet: keys\(\) with these arguments/],
+    ["3.12", "x = [2, 1]\nx.sort(1)", /TypeError or not modelled by cowsim yet: sort\(\) with these arguments/],
   ];
   for (const [python, code, re] of errors) it(`${python}: ${code.replace("\n", "; ")} is an error`, () => expectMessage(python, code, re));
 });

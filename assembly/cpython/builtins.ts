@@ -277,9 +277,9 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
     case B.GC_FREEZE:
     case B.GC_UNFREEZE:
     case B.GC_GET_FREEZE_COUNT: return gcBuiltin(id, args, npos);
-    case B.GC_DISABLE: st64(GC_ENABLED, 0); return none();
-    case B.GC_ENABLE: st64(GC_ENABLED, 1); return none();
-    case B.GC_ISENABLED: return newBool(ld64(GC_ENABLED) != 0);
+    case B.GC_DISABLE: if (npos != 0) return badArgs(id); st64(GC_ENABLED, 0); return none();
+    case B.GC_ENABLE: if (npos != 0) return badArgs(id); st64(GC_ENABLED, 1); return none();
+    case B.GC_ISENABLED: if (npos != 0) return badArgs(id); return newBool(ld64(GC_ENABLED) != 0);
     case B.GC_SET_THRESHOLD: {
       if (npos < 1 || npos > 3) return badArgs(id);
       for (let i = 0; i < npos; i++) {
@@ -290,6 +290,7 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
     }
     case B.GC_GET_THRESHOLD:
     case B.GC_GET_COUNT: {
+      if (npos != 0) return badArgs(id);
       let t = newTuple(3);
       if (t == 0) return 0;
       for (let g = 0; g < 3; g++) {
@@ -774,6 +775,7 @@ export function callMethod(self: u64, method: i32, nameIndex: i32, args: usize, 
         return none();
       }
       case M.POP: {
+        if (argc > 1 || (argc == 1 && !isInt(arg(args, 0)))) return badArgs(200 + method);
         let n = listSize(self);
         let i: i64 = argc == 0 ? n - 1 : intValue(arg(args, 0)); // beyond 64 bits: saturated, out of range
         if (i < 0) i += n;
@@ -788,13 +790,13 @@ export function callMethod(self: u64, method: i32, nameIndex: i32, args: usize, 
         DECREF(it);
         return none();
       }
-      case M.SORT: sortList(self); return none();
+      case M.SORT: if (argc != 0) return badArgs(200 + method); sortList(self); return none();
       case M.INSERT: {
         if (argc != 2 || !isInt(arg(args, 0))) return badArgs(200 + method);
         if (!listInsert(self, intValue(arg(args, 0)), arg(args, 1))) return 0;
         return none();
       }
-      case M.REVERSE: listReverse(self); return none();
+      case M.REVERSE: if (argc != 0) return badArgs(200 + method); listReverse(self); return none();
       case M.INDEX:
       case M.COUNT:
       case M.REMOVE: {
@@ -890,6 +892,7 @@ export function callMethod(self: u64, method: i32, nameIndex: i32, args: usize, 
       case M.KEYS:
       case M.VALUES:
       case M.ITEMS: {
+        if (argc != 0) return badArgs(200 + method);
         if (PY2()) return dictList(self, method);
         // A view object (dictviewobject: 32 bytes, GC): iterating it makes a dict iterator.
         let v = gcMalloc(24);

@@ -9,7 +9,7 @@ import { CowsimError } from "../errors.js";
 import { parse } from "../python/parser.js";
 import { Compiler, type CodeUnit, type ConstSpec } from "../python/compiler.js";
 import { OBJECTS } from "../profiles/objects.js";
-import { BUILTIN_COUNT, BUILTIN_NAMES, GC_FREEZE_SINCE } from "../python/builtins.js";
+import { BUILTIN_COUNT, BUILTIN_NAMES, GC_FREEZE_SINCE, METHODS } from "../python/builtins.js";
 import { BINOP_SYMBOLS, Op } from "../python/bytecode.js";
 import type { PyVersion } from "../profiles/obmalloc.js";
 import { STARTUP_HEAP, type StartupHeap } from "../profiles/startup-heap.js";
@@ -117,6 +117,7 @@ function listed(list: string | undefined, name: string): boolean {
 }
 
 const NOT_MODELLED = "not modelled by cowsim yet";
+const METHOD_NAMES: Record<number, string> = Object.fromEntries(Object.entries(METHODS).map(([k, v]) => [v, k]));
 
 export class Interpreter {
   private readonly version: number;
@@ -263,7 +264,8 @@ export class Interpreter {
         return `NameError: name '${name(a1)}' is not defined`;
       case 2:
         if (a1 === 7) {
-          const fn = BUILTIN_NAMES[a2] ?? BUILTIN_NAMES[a2 - 200] ?? "call";
+          // ids 200 + n are methods (src/python/builtins.ts METHODS), below 200 builtins
+          const fn = a2 >= 200 ? METHOD_NAMES[a2 - 200] ?? "method" : BUILTIN_NAMES[a2] ?? "call";
           return `TypeError or ${NOT_MODELLED}: ${fn}() with these arguments (cowsim models some of what CPython's ${fn}() accepts)`;
         }
         if ((a1 === 2 && listed(real?.iterable, tn(a2))) || (a1 === 3 && listed(real?.subscriptable, tn(a2))) || (a1 === 4 && listed(real?.sized, tn(a2)))) {
