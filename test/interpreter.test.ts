@@ -86,6 +86,28 @@ steps:
     expect(r.snapshots).toEqual([]);
   });
 
+  // Identities measured with the real interpreters (2.7.18, 3.6.15, 3.10.13, 3.11.7, 3.12.1):
+  // a[2] is b[0], a[:] is a, a[1:1] is b[2:2], a[0:1] is a[0] everywhere; a[0:1:2] is a[0] on 2.7
+  // only (3.x: the general slice case makes a new str); "\u0101\u0101"[0] is not [1] (not cached).
+  for (const python of ["2.7", "3.6", "3.10", "3.11", "3.12", "3.13"]) {
+    it(`${python}: s[i] and one-character slices are CPython's cached strs`, async () => {
+      const py2 = python === "2.7";
+      const r = await run(`python: "${python}"
+steps:
+  - run: |
+      a = "xyz"
+      b = "zyx"
+      ok = a[2] is b[0] and a[:] is a and a[1:1] is b[2:2] and a[0:1] is a[0] and (a[0:1:2] is a[0]) == ${py2 ? "True" : "False"}
+      ok = ok and a[0] == "x" and a[1:] == "yz" and a[::-1] == "zyx" and a[5:] == ""
+      ${py2 ? "" : `c = "\\u0101\\u0101"
+      ok = ok and not (c[0] is c[1]) and c[0] == c[1]`}
+      if not ok:
+          undefined_name
+`);
+      expect(r.snapshots).toEqual([]);
+    });
+  }
+
   it("a process keeps its own namespace after fork", async () => {
     const r = await run(`python: "3.12"
 steps:

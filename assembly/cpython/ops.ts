@@ -7,7 +7,7 @@
 import { ld64, st64 } from "../kernel/memory";
 import { P, param, PY2, VERSION, T, typeOf, INCREF, DECREF, XDECREF, Py_None, Py_True, Py_False, newBool } from "./runtime";
 import { newInt, intValue, intFits, isInt, newFloat, floatValue, smallValue, NOT_SMALL } from "./numbers";
-import { strLen, strChar, strConcat, strRepeat, strSlice, strEqual, newStrFromUtf8 } from "./str";
+import { strLen, strChar, strConcat, strRepeat, strEqual, newStrFromUtf8, charStr, strSubscriptSlice } from "./str";
 import { textReset, textByte, textChar, textInt, textFloat, textPtr, textLen } from "./text";
 import {
   newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listItem, listSetItem, listSlice, listAppend,
@@ -489,7 +489,7 @@ export function getItem(c: u64, key: u64): u64 {
     if (t == T.LIST) { let v = listItem(c, i); INCREF(v); return v; }
     if (t == T.TUPLE) { let v = tupleItem(c, i); INCREF(v); return v; }
     if (t == T.RANGE) return newInt(rangeStart(c) + i * rangeStep(c));
-    return strSlice(c, i, 1, 1);
+    return charStr(strChar(c, i)); // unicode_getitem → unicode_char; 2.7 string_item
   }
   if (t == T.BYTEARRAY || t == T.ARRAY || t == T.CTYPES_ARRAY) {
     if (!isInt(key)) return typeError(Msg.INDICES_MUST_BE_INT, c, key);
@@ -535,7 +535,7 @@ function getSlice(c: u64, s: u64): u64 {
   sliceBounds(s, n);
   let start = sliceStart, step = sliceStep, len = sliceLen;
   if (t == T.LIST) return listSlice(c, start, len, step);
-  if (t == T.STR) return strSlice(c, start, len, step);
+  if (t == T.STR) return strSubscriptSlice(c, start, len, step);
   if (t == T.TUPLE) {
     let r = newTuple(len);
     if (r == 0) return 0;

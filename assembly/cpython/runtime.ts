@@ -116,9 +116,7 @@ export function setParam(id: i32, value: i64): void {
 // @ts-ignore: decorator
 @inline export const GC_LONG_LIVED_PENDING: u64 = GC_LONG_LIVED_TOTAL + 8;
 // @ts-ignore: decorator
-@inline export const RT_MODULES: u64 = RT + 0x900; // module objects by id (8 slots)
-// @ts-ignore: decorator
-@inline export const RT_EMPTY_STR: u64 = RT + 0x980;
+@inline export const RT_MODULES: u64 = RT + 0x900; // module objects by id, 32 bytes each (5: 0x900-0x9a0)
 /** 2.7's `dummy` key marking deleted dict/set entries (a str in 2.7; a static object here). */
 // @ts-ignore: decorator
 @inline export const DICT_DUMMY: u64 = RT + 0x9a0;

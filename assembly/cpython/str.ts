@@ -19,7 +19,11 @@
 import { DEBUG, Err, raise, failed } from "../config";
 import { kmemAlloc, kmemFree } from "../kernel/kmem";
 import { ld8, st8, ld16, st16, ld32, st32, ld64, st64, copyIn } from "../kernel/memory";
-import { P, param, PY2, T, typeOf, initVarObject, objMalloc, objFree, INCREF, DECREF, RT_INTERNED, staticRefcnt } from "./runtime";
+import {
+  P, param, PY2, T, typeOf, initVarObject, objMalloc, objFree, INCREF, DECREF, RT_INTERNED, staticRefcnt,
+  memMalloc, memFree,
+} from "./runtime";
+import { LIBPYTHON_DATA } from "./image";
 import { dictDel } from "./dict";
 
 // @ts-ignore: decorator
@@ -187,7 +191,133 @@ export function strDealloc(o: u64): void {
   objFree(o);
 }
 
-/** A str of `len` characters copied from `src` starting at `start` with `step` (slicing, indexing). */
+// --- the one-character and empty strings ---------------------------------------------------------
+//
+// What s[i] and one-character slices return is never a new object for a character below 256:
+//
+//   2.7     string_item / PyString_FromStringAndSize(p, 1): characters[c], a str made on first use
+//           and kept (Objects/stringobject.c); the empty str is `nullstring`, made the same way.
+//   3.6-3.10 unicode_char → get_latin1_char: unicode_latin1[c] (3.10: the interpreter's
+//           state->latin1[c]), made on first use with PyUnicode_New(1, c) and kept
+//           (Objects/unicodeobject.c); the empty str is made at start-up (unicode_empty).
+//   3.11+   get_latin1_char → LATIN1(c): static objects of the interpreter image
+//           (_Py_SINGLETON(strings).ascii / .latin1); the empty str is static too (&_Py_STR(empty)).
+//           3.12+: immortal (Py_INCREF writes nothing).
+//
+// Characters from 256 up are a new str each time (PyUnicode_New(1, c)).
+// The made-on-first-use ones (and the ≤3.10 empty str, which the real interpreter already has when a
+// scenario starts) are made here when first needed: a process that had one before (CPython's own
+// start-up code makes some) differs by one small object. The 3.11+ static objects are written when
+// first used: their page is written then anyway (a refcount), and is part of the image only.
+
+/** ≤3.10 / 2.7: 256 pointers to the cached one-character strs (0: not made yet), then the empty str's. */
+// @ts-ignore: decorator
+@inline const LATIN1_CACHE: u64 = LIBPYTHON_DATA + 0x30000;
+// @ts-ignore: decorator
+@inline const EMPTY_STR_PTR: u64 = LATIN1_CACHE + 256 * 8;
+/** 3.11+: the static one-character strs, 128 compact ASCII then 128 compact UCS1, then the empty str. */
+// @ts-ignore: decorator
+@inline const LATIN1_STATIC: u64 = LIBPYTHON_DATA + 0x31000;
+
+// @ts-ignore: decorator
+@inline function staticStride(ascii: bool): u64 {
+  return ((ascii ? asciiHeader() : compactHeader()) + 2 + 7) & ~7;
+}
+
+/** The address of the 3.11+ static str for character c (< 256), or the empty str (c = 256). */
+function staticCharAddr(c: u32): u64 {
+  if (c < 128) return LATIN1_STATIC + <u64>c * staticStride(true);
+  let latin1 = LATIN1_STATIC + 128 * staticStride(true);
+  if (c < 256) return latin1 + <u64>(c - 128) * staticStride(false);
+  return latin1 + 128 * staticStride(false);
+}
+
+/** Writes a 3.11+ static str of length n (0 or 1, character c) the first time it is used. */
+function staticStr(c: u32, n: i64): u64 {
+  let o = staticCharAddr(n == 0 ? 256 : c);
+  if (ld64(o + 8) == 0) {
+    let ascii = n == 0 || c < 128;
+    st64(o, staticRefcnt());
+    st64(o + 8, typeAddr_(T.STR));
+    st64(o + 16, <u64>n);
+    st64(o + 24, <u64>-1);
+    st32(o + 32, (1 << 2) | (1 << 5) | (ascii ? 1 << 6 : 0) | (param(P.VERSION) < 312 ? 1 << 7 : 0));
+    if (param(P.VERSION) < 312) st64(o + 40, 0); // wstr
+    if (!ascii) {
+      st64(o + 48 - (param(P.VERSION) < 312 ? 0 : 8), 0); // utf8_length
+      st64(o + 56 - (param(P.VERSION) < 312 ? 0 : 8), 0); // utf8
+      if (param(P.VERSION) < 312) st64(o + 64, 0); // wstr_length
+    }
+    let data = o + (ascii ? asciiHeader() : compactHeader());
+    if (n == 1) st8(data, <u8>c);
+    st8(data + <u64>n, 0);
+  }
+  INCREF(o);
+  return o;
+}
+
+/** The str of one character c as unicode_char() / 2.7 string_item give it: a new reference. */
+export function charStr(c: u32): u64 {
+  if (c >= 256) {
+    let o = allocStr(1, c < 0x10000 ? 2 : 4, false);
+    if (o == 0) return 0;
+    if (c < 0x10000) st16(strData(o), <u16>c); else st32(strData(o), c);
+    return o;
+  }
+  if (!PY2() && param(P.VERSION) >= 311) return staticStr(c, 1);
+  let slot = LATIN1_CACHE + (<u64>c << 3);
+  let o = ld64(slot);
+  if (o == 0) {
+    o = allocStr(1, 1, PY2() || c < 128);
+    if (o == 0) return 0;
+    st8(strData(o), <u8>c);
+    st64(slot, o); // the cache's reference
+  }
+  INCREF(o);
+  return o;
+}
+
+/** The empty str (_Py_RETURN_UNICODE_EMPTY, 2.7 nullstring): a new reference. */
+export function emptyStr(): u64 {
+  if (!PY2() && param(P.VERSION) >= 311) return staticStr(0, 0);
+  let o = ld64(EMPTY_STR_PTR);
+  if (o == 0) {
+    o = allocStr(0, 1, true);
+    if (o == 0) return 0;
+    st64(EMPTY_STR_PTR, o);
+  }
+  INCREF(o);
+  return o;
+}
+
+/**
+ * s[start:start+len*step:step] as unicode_subscript / 2.7 string_subscript make it: the empty str,
+ * s itself when the slice is all of it, a one-character str from charStr when one character is taken
+ * with step 1 (PyUnicode_Substring → _PyUnicode_FromASCII / _PyUnicode_FromUCS1/2/4 with size 1;
+ * 2.7 PyString_FromStringAndSize(p, 1)), else a new str (the general case: always new, 2.7 through a
+ * PyMem_Malloc'ed buffer of len bytes, freed again).
+ */
+export function strSubscriptSlice(src: u64, start: i64, len: i64, step: i64): u64 {
+  if (len <= 0) return emptyStr();
+  if (start == 0 && step == 1 && len == strLen(src)) {
+    INCREF(src);
+    return src;
+  }
+  if (step == 1) {
+    if (len == 1) return charStr(strChar(src, start));
+    return strSlice(src, start, len, 1);
+  }
+  if (PY2()) {
+    let buf = memMalloc(<u64>len);
+    if (buf == 0) return 0;
+    let r = len == 1 ? charStr(strChar(src, start)) : strSlice(src, start, len, step);
+    memFree(buf);
+    return r;
+  }
+  return strSlice(src, start, len, step);
+}
+
+/** A new str of `len` characters copied from `src` starting at `start` with `step`. */
 export function strSlice(src: u64, start: i64, len: i64, step: i64): u64 {
   let maxc: u32 = 0;
   for (let i: i64 = 0; i < len; i++) maxc = max(maxc, strChar(src, start + i * step));
