@@ -34,6 +34,31 @@ describe("realloc growth replayed against glibc", () => {
   }
 });
 
+describe("small requests split free large chunks, as glibc does", () => {
+  // [list_interleaved]: two item arrays grow by realloc with a 600-byte malloc (a 608-byte chunk, small-bin
+  // range) after each step. From op 22 on, glibc serves each 600-byte request from the chunk an array
+  // left when it moved (the unsorted scan's last remainder, or the best fit of the bin search:
+  // _int_malloc, glibc 2.36 malloc.c L4018-4048, L4242-4346); a model that takes them from the top
+  // goes wrong at op 22. Op 30 is the first placement that needs coalescing of free neighbours
+  // (_int_free, L4596-4617), which the model does not do.
+  it("list_interleaved: every placement and brk size up to op 29", async () => {
+    const m = await debugMachine();
+    const pid = m.spawn();
+    const ptrs = new Map<number, bigint>();
+    const got: string[] = [];
+    const want: string[] = [];
+    for (const r of probes.scenarios.list_interleaved.results) {
+      if (r.i > 29) break;
+      const p = r.op === "m" ? m.cMalloc(pid, r.req) : m.cRealloc(pid, ptrs.get(r.id) ?? 0n, r.req);
+      ptrs.set(r.id, p);
+      const heap = m.maps(pid).find((v) => v.heap)!;
+      got.push(`${r.i} heap ${p - heap.start} brk ${heap.end - heap.start}`);
+      want.push(`${r.i} heap ${r.off} brk ${r.brk}`);
+    }
+    expect(got).toEqual(want);
+  });
+});
+
 describe("start-up heap", () => {
   for (const v of PY_VERSIONS) {
     it(`${v}: the [heap] VMA and its resident pages as measured`, async () => {

@@ -19,7 +19,10 @@
  *
  * Placement:
  *   - small chunks (≤ SMALL_MAX): reused LIFO from an exact-size list first
- *     (what tcache, fastbins and small bins do for a same-size request).
+ *     (what tcache, fastbins and small bins do for a same-size request);
+ *     with none there, split from a free large chunk (takeForSmall: the last
+ *     remainder while it is alone in "unsorted", else the best fit), as
+ *     _int_malloc's unsorted scan and bin search do before the top;
  *   - others: best fit from the free list of large chunks;
  *   - then split from the top chunk (tried before mmap, even for big sizes);
  *   - when the top is too small (sysmalloc): nb ≥ mmap_threshold (128 KiB,
@@ -37,7 +40,8 @@
  *
  * Simplifications (docs/glibc-malloc.md): one arena; no consolidation of
  * free small chunks with their neighbours; large free chunks coalesce only
- * with the top chunk.
+ * with the top chunk; a small request that misses its exact-size list does
+ * not look at the exact-size lists of larger sizes (glibc's larger small bins).
  *
  * State (in simulated memory at LIBC_DATA, like main_arena and mp_):
  */
@@ -93,9 +97,18 @@ import { LIBC_DATA } from "./image";
 @inline const S_INITIALIZED: u64 = LIBC_DATA + 64;
 // @ts-ignore: decorator
 @inline const S_TCACHE: u64 = LIBC_DATA + 72;
+/** av->last_remainder: the remainder of the last split made for a small request (0: none). */
+// @ts-ignore: decorator
+@inline const S_LAST_REMAINDER: u64 = LIBC_DATA + 80;
+/** 1 while the last remainder is the only chunk glibc's unsorted bin would hold (nothing freed or sorted since). */
+// @ts-ignore: decorator
+@inline const S_LR_ALONE: u64 = LIBC_DATA + 88;
 /** sizeof(tcache_perthread_struct) as a chunk: 0x290 bytes. */
 // @ts-ignore: decorator
 @inline const TCACHE_STRUCT_CHUNK: u64 = 0x290;
+/** MIN_LARGE_SIZE: chunks below it are in glibc's small-bin range (in_smallbin_range, L1574). */
+// @ts-ignore: decorator
+@inline const MIN_LARGE_SIZE: u64 = 1024;
 /** Heads of the exact-size lists, one per 16-byte chunk size up to SMALL_MAX. */
 // @ts-ignore: decorator
 @inline const S_SMALL_BINS: u64 = LIBC_DATA + 128;
@@ -146,6 +159,10 @@ export function libcMalloc(n: u64): u64 {
       st64(c + 24, 0); // tcache_get clears the key
       return c + 16;
     }
+    // No chunk of this exact size: glibc goes on to the unsorted bin and the larger bins before the
+    // top (_int_malloc L3990-4346), so free large chunks are split for small requests too.
+    let c2 = nb < MIN_LARGE_SIZE ? takeForSmall(nb) : takeLarge(nb);
+    if (c2 != 0) return c2 + 16;
   } else {
     let c = takeLarge(nb);
     if (c != 0) return c + 16;
@@ -232,8 +249,83 @@ function growTop(nb: u64): bool {
   return true;
 }
 
+/**
+ * A small request (nb < 1024) that found no chunk of its exact size (_int_malloc, glibc 2.36):
+ *   - L4018-4048: "If a small request, try to use last remainder if it is the only chunk in unsorted
+ *     bin" and it is larger than nb + MINSIZE: split nb off its front; the rest stays the last remainder;
+ *   - otherwise the unsorted chunks are sorted into bins (L4051-4142) and the bitmap search takes the
+ *     smallest chunk of the next non-empty larger bin (L4242-4346, "strictly by best-fit"): split it,
+ *     the rest goes to unsorted and, the request being small, "advertise as last remainder" (L4322).
+ * The model's large free list stands for unsorted + the large bins; the exact-size lists (tcache,
+ * fastbins and small bins together) are not searched for a larger chunk. Returns the chunk, or 0 (top).
+ */
+function takeForSmall(nb: u64): u64 {
+  let lr = ld64(S_LAST_REMAINDER);
+  if (lr != 0 && ld64(S_LR_ALONE) != 0) {
+    // Nothing was freed into the large list since lr was put there, so it is the list's head.
+    if (DEBUG) assert(ld64(S_LARGE_FREE) == lr);
+    let size = chunksize(lr);
+    if (size > nb + MINSIZE) {
+      st64(S_LARGE_FREE, ld64(lr + 16));
+      st64(lr + 8, nb | (ld64(lr + 8) & PREV_INUSE));
+      pushRemainder(lr + nb, size - nb);
+      return lr;
+    }
+  }
+  if (ld64(S_LR_ALONE) != 0) st64(S_LR_ALONE, 0);
+  let prevLink = S_LARGE_FREE;
+  let c = ld64(prevLink);
+  let bestLink: u64 = 0;
+  let best: u64 = 0;
+  let bestSize: u64 = u64.MAX_VALUE;
+  while (c != 0) {
+    let sz = chunksize(c);
+    if (sz >= nb && sz < bestSize) {
+      best = c;
+      bestLink = prevLink;
+      bestSize = sz;
+      if (sz == nb) break;
+    }
+    prevLink = c + 16;
+    c = ld64(prevLink);
+  }
+  if (best == 0) return 0;
+  st64(bestLink, ld64(best + 16));
+  if (bestSize - nb >= MINSIZE) {
+    st64(best + 8, nb | (ld64(best + 8) & PREV_INUSE));
+    pushRemainder(best + nb, bestSize - nb);
+  } else {
+    setPrevInuse(best + bestSize); // exhaust (L4286)
+  }
+  return best;
+}
+
+/**
+ * The remainder of a split for a small request: set_head / set_foot (L4034-4036, L4330-4331), fd/bk
+ * into unsorted (user+0, user+8), and it becomes av->last_remainder, alone in unsorted. It stays on
+ * the large list whatever its size (glibc keeps splitting it down to nb + MINSIZE).
+ */
+function pushRemainder(rem: u64, size: u64): void {
+  st64(rem + 8, size | PREV_INUSE);
+  st64(rem + size, size); // set_foot: prev_size of the next chunk
+  // The split chunk was free, so its next chunk's PREV_INUSE is normally clear already; the model,
+  // which does not coalesce backwards into the top, can have set it since.
+  let nh = ld64(rem + size + 8);
+  if (nh & PREV_INUSE) st64(rem + size + 8, nh & ~PREV_INUSE);
+  st64(rem + 16, ld64(S_LARGE_FREE)); // fd
+  st64(rem + 24, S_LARGE_FREE); // bk (a pointer into main_arena; never 1, the model's tcache key)
+  if (size >= MIN_LARGE_SIZE) {
+    st64(rem + 32, 0); // fd_nextsize = NULL (L4031-4035, L4323-4327)
+    st64(rem + 40, 0); // bk_nextsize = NULL
+  }
+  st64(S_LARGE_FREE, rem);
+  st64(S_LAST_REMAINDER, rem);
+  st64(S_LR_ALONE, 1);
+}
+
 /** Best fit from the list of free large chunks (singly linked through fd), split if worth it. */
 function takeLarge(nb: u64): u64 {
+  if (ld64(S_LR_ALONE) != 0) st64(S_LR_ALONE, 0); // a large request sorts the unsorted bin (L3990-4142)
   let prevLink = S_LARGE_FREE;
   let c = ld64(prevLink);
   let bestLink: u64 = 0;
@@ -291,6 +383,7 @@ function releaseChunk(c: u64, size: u64): void {
   }
   st64(c + 16, ld64(S_LARGE_FREE));
   st64(S_LARGE_FREE, c);
+  if (ld64(S_LR_ALONE) != 0) st64(S_LR_ALONE, 0); // the unsorted bin holds another chunk now
   st64(next, size); // prev_size footer
   st64(next + 8, ld64(next + 8) & ~PREV_INUSE);
 }
@@ -322,10 +415,15 @@ export function libcOwns(mem: u64): bool {
   let head = ld64(c + 8);
   if (head & IS_MMAPPED) return (c & PAGE_MASK) == 0 && sys.isMapped(curPid, c);
   if (heap == 0 || c < heap || c >= top) return false;
-  // In use: a small chunk is not on its exact-size list (tcache key), a large one has the next chunk's PREV_INUSE set.
+  // In use: a small chunk is not on its exact-size list (tcache key) nor, split off a large chunk for
+  // a small request, on the large list; a large one has the next chunk's PREV_INUSE set.
   let size = head & ~SIZE_BITS;
   if (size < MINSIZE || c + size > top) return false;
-  if (size <= SMALL_MAX) return !isBacked(c + 24) || ld64(c + 24) != 1;
+  if (size <= SMALL_MAX) {
+    if (isBacked(c + 24) && ld64(c + 24) == 1) return false;
+    for (let f = ld64(S_LARGE_FREE); f != 0; f = ld64(f + 16)) if (f == c) return false;
+    return true;
+  }
   return (ld64(c + size + 8) & PREV_INUSE) != 0;
 }
 
