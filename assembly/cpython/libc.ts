@@ -278,7 +278,8 @@ function takeForSmall(nb: u64): u64 {
   let bestLink: u64 = 0;
   let best: u64 = 0;
   let bestSize: u64 = u64.MAX_VALUE;
-  while (c != 0) {
+  // After a fatal fault every access reads the scratch page: stop (the process is dead).
+  while (c != 0 && !failed()) {
     let sz = chunksize(c);
     if (sz >= nb && sz < bestSize) {
       best = c;
@@ -289,7 +290,7 @@ function takeForSmall(nb: u64): u64 {
     prevLink = c + 16;
     c = ld64(prevLink);
   }
-  if (best == 0) return 0;
+  if (best == 0 || failed()) return 0;
   st64(bestLink, ld64(best + 16));
   if (bestSize - nb >= MINSIZE) {
     st64(best + 8, nb | (ld64(best + 8) & PREV_INUSE));
@@ -331,7 +332,8 @@ function takeLarge(nb: u64): u64 {
   let bestLink: u64 = 0;
   let best: u64 = 0;
   let bestSize: u64 = u64.MAX_VALUE;
-  while (c != 0) {
+  // After a fatal fault every access reads the scratch page: stop (the process is dead).
+  while (c != 0 && !failed()) {
     let sz = chunksize(c);
     if (sz >= nb && sz < bestSize) {
       best = c;
@@ -342,7 +344,7 @@ function takeLarge(nb: u64): u64 {
     prevLink = c + 16;
     c = ld64(prevLink);
   }
-  if (best == 0) return 0;
+  if (best == 0 || failed()) return 0;
   st64(bestLink, ld64(best + 16));
   let next = best + bestSize;
   if (bestSize - nb >= MINSIZE) {
