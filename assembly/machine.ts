@@ -377,13 +377,28 @@ export function makeConst(pid: u32, kind: i32, ival: i64, fval: f64, ptr: usize,
     case 2: rt.INCREF(rt.Py_False); return rt.Py_False;
     case 3: return num.newInt(ival);
     case 4: return num.newFloat(fval);
-    case 5: return str.newStrFromUtf8(ptr, len);
+    case 5:
+    case 7: {
+      // The empty str and one-character latin-1 strs are CPython's singletons (str.ts charStr):
+      // a code constant "" or "x" is that object (not interned again here).
+      let c = oneLatin1Char(ptr, len);
+      if (len == 0) return str.emptyStr();
+      if (c >= 0) return str.charStr(<u32>c);
+      return kind == 5 ? str.newStrFromUtf8(ptr, len) : interp.internUtf8(ptr, len);
+    }
     case 6: return str.newBytes(ptr, len);
-    case 7: return interp.internUtf8(ptr, len);
     case 8: return long.longFromDigits(ival < 0, ptr, <i32>len);
   }
   raise(Err.INVALID, <u64>kind);
   return 0;
+}
+
+/** The character of UTF-8 text holding exactly one character below 256 (one byte, or 0xC2/0xC3 + one), else -1. */
+function oneLatin1Char(ptr: usize, len: usize): i32 {
+  if (len == 1) return load<u8>(ptr) < 0x80 || rt.PY2() ? <i32>load<u8>(ptr) : -1;
+  let b0 = <i32>load<u8>(ptr);
+  if (len == 2 && !rt.PY2() && (b0 == 0xC2 || b0 == 0xC3)) return ((b0 & 0x1F) << 6) | (<i32>load<u8>(ptr + 1) & 0x3F);
+  return -1;
 }
 
 /** A constant tuple from `n` object addresses at ptr (references stolen). */

@@ -22,7 +22,7 @@ import { newDict, dictGet, dictSet, dictLen } from "./dict";
 import { newRange, newDictIter, iterNext, ITER_DONE, rangeLen, listExtendFromIter } from "./iter";
 import { getIter, objLen, lessThan, strOf, binaryOp, Msg } from "./ops";
 import { Exc, setExc, builtinId, excPending } from "./interp";
-import { newStrFromUtf8, strLen, strChar, newBytesZeroed, newBytes } from "./str";
+import { newStrFromUtf8, strLen, strChar, newBytesZeroed, newBytes, emptyStr } from "./str";
 import { textReset, textChar, textPtr, textLen } from "./text";
 import { newSet, setAdd, setDiscard, isAnySet } from "./set";
 import { newEnumerate, newZip, zipList27, newListRevIter } from "./iter";
@@ -162,6 +162,8 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
     case B.SET:
     case B.FROZENSET: {
       if (npos > 1) return badArgs(id);
+      // frozenset_new: a frozenset argument is returned as it is.
+      if (id == B.FROZENSET && npos == 1 && typeOf(arg(args, 0)) == T.FROZENSET) { INCREF(arg(args, 0)); return arg(args, 0); }
       let s = newSet(id == B.FROZENSET);
       if (s == 0 || npos == 0) return s;
       if (!setUpdate(s, arg(args, 0))) { DECREF(s); return 0; }
@@ -947,6 +949,12 @@ function strJoin(sep: u64, src: u64): u64 {
   if (seq == src) INCREF(seq);
   let t = typeOf(seq);
   let n: i64 = t == T.LIST ? listSize(seq) : tupleSize(seq);
+  // PyUnicode_Join / 2.7 string_join: no item → the empty str; one exact str item → that str itself.
+  if (n == 0) { DECREF(seq); return emptyStr(); }
+  if (n == 1) {
+    let v = t == T.LIST ? listItem(seq, 0) : tupleItem(seq, 0);
+    if (typeOf(v) == T.STR) { INCREF(v); DECREF(seq); return v; }
+  }
   textReset();
   for (let i: i64 = 0; i < n; i++) {
     let v = t == T.LIST ? listItem(seq, i) : tupleItem(seq, i);

@@ -11,7 +11,7 @@ import {
   staticRefcnt, gcInitState, initStaticObjects, RT_MODULES,
 } from "./runtime";
 import { initSmallInts } from "./numbers";
-import { newStrFromUtf8, strEqualsUtf8 } from "./str";
+import { newStrFromUtf8, strEqualsUtf8, initStaticStrs } from "./str";
 import { newDict, dictGet, dictSet } from "./dict";
 import { newTuple } from "./sequence";
 import { installDealloc } from "./objects";
@@ -149,6 +149,7 @@ export function initInterpreter(nbuiltins: i32): void {
     st64(o + 16, <u64>i);
   }
   initSmallInts();
+  initStaticStrs();
   let interned = newDict();
   st64(RT_INTERNED, interned);
   let empty = newTuple(0);

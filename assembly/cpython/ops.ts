@@ -176,6 +176,9 @@ export function binaryOp(op: i32, a: u64, b: u64): u64 {
     }
     if (ta == T.TUPLE && tb == T.TUPLE) {
       let na = tupleSize(a), nb = tupleSize(b);
+      // tupleconcat (3.7+): an empty operand → the other tuple itself.
+      if (VERSION() >= 307 && nb == 0) { INCREF(a); return a; }
+      if (VERSION() >= 307 && na == 0) { INCREF(b); return b; }
       let r = newTuple(na + nb);
       if (r == 0) return 0;
       for (let i: i64 = 0; i < na; i++) { let v = tupleItem(a, i); INCREF(v); tupleSetItem(r, i, v); }
@@ -194,6 +197,8 @@ export function binaryOp(op: i32, a: u64, b: u64): u64 {
       if (ts == T.STR) return strRepeat(seq, n);
       if (ts == T.LIST || ts == T.TUPLE) {
         let m = ts == T.LIST ? listSize(seq) : tupleSize(seq);
+        // tuplerepeat: an empty tuple or n == 1 → the tuple itself.
+        if (ts == T.TUPLE && (m == 0 || n == 1)) { INCREF(seq); return seq; }
         let r = ts == T.LIST ? newList(m * n) : newTuple(m * n);
         if (r == 0) return 0;
         for (let k: i64 = 0; k < n; k++) {
@@ -215,6 +220,12 @@ export function binaryOp(op: i32, a: u64, b: u64): u64 {
 /** str % args for %s %d %i %r %x %f (no widths or flags). */
 function strFormat(fmt: u64, args: u64): u64 {
   let n = strLen(fmt);
+  // 3.x PyUnicode_Format: "%s" of one exact str writes it first and last into an empty writer, which
+  // then hands back that str itself (_PyUnicodeWriter_WriteStr's readonly buffer). 2.7 copies.
+  if (!PY2() && n == 2 && strChar(fmt, 0) == 37 && strChar(fmt, 1) == 115) {
+    let a = typeOf(args) == T.TUPLE ? (tupleSize(args) == 1 ? tupleItem(args, 0) : 0) : args;
+    if (a != 0 && typeOf(a) == T.STR) { INCREF(a); return a; }
+  }
   textReset();
   let argi: i64 = 0;
   let isTuple = typeOf(args) == T.TUPLE;
@@ -537,6 +548,8 @@ function getSlice(c: u64, s: u64): u64 {
   if (t == T.LIST) return listSlice(c, start, len, step);
   if (t == T.STR) return strSubscriptSlice(c, start, len, step);
   if (t == T.TUPLE) {
+    // tuplesubscript: all of it with step 1 → the tuple itself (empty → the empty tuple).
+    if (start == 0 && step == 1 && len == tupleSize(c)) { INCREF(c); return c; }
     let r = newTuple(len);
     if (r == 0) return 0;
     for (let i: i64 = 0; i < len; i++) { let v = tupleItem(c, start + i * step); INCREF(v); tupleSetItem(r, i, v); }

@@ -116,10 +116,10 @@ export function setParam(id: i32, value: i64): void {
 // @ts-ignore: decorator
 @inline export const GC_LONG_LIVED_PENDING: u64 = GC_LONG_LIVED_TOTAL + 8;
 // @ts-ignore: decorator
-@inline export const RT_MODULES: u64 = RT + 0x900; // module objects by id, 32 bytes each (5: 0x900-0x9a0)
+@inline export const RT_MODULES: u64 = RT + 0x900; // module objects by id, 32 bytes each (8 written at start-up: 0x900-0xa00)
 /** 2.7's `dummy` key marking deleted dict/set entries (a str in 2.7; a static object here). */
 // @ts-ignore: decorator
-@inline export const DICT_DUMMY: u64 = RT + 0x9a0;
+@inline export const DICT_DUMMY: u64 = RT + 0xd40; // clear of the module objects (0x900-0xa00) and 2.7 set free list (0xa00-0xc88)
 // @ts-ignore: decorator
 @inline export const SINGLETONS: u64 = LIBPYTHON_DATA + 0x2000;
 // @ts-ignore: decorator

@@ -56,8 +56,17 @@ function decodeUtf8(src: usize, n: usize): i32 {
   return len;
 }
 
-/** Allocates an uninitialised str of `len` characters of `kind` bytes (ascii: pure ASCII). */
+/**
+ * Allocates an uninitialised str of `len` characters of `kind` bytes (ascii: pure ASCII); in 3.x a
+ * length of 0 is the empty str singleton (PyUnicode_New(0, …)), a new reference.
+ */
 export function allocStr(len: i64, kind: i32, ascii: bool): u64 {
+  if (len == 0 && !PY2()) return emptyStr();
+  return newStrObject(len, kind, ascii);
+}
+
+/** A new str object of `len` characters (its characters unset). */
+function newStrObject(len: i64, kind: i32, ascii: bool): u64 {
   if (PY2()) {
     let o = objMalloc(37 + <u64>len);
     if (o == 0) return 0;
@@ -207,8 +216,8 @@ export function strDealloc(o: u64): void {
 // Characters from 256 up are a new str each time (PyUnicode_New(1, c)).
 // The made-on-first-use ones (and the ≤3.10 empty str, which the real interpreter already has when a
 // scenario starts) are made here when first needed: a process that had one before (CPython's own
-// start-up code makes some) differs by one small object. The 3.11+ static objects are written when
-// first used: their page is written then anyway (a refcount), and is part of the image only.
+// start-up code makes some) differs by one small object. The 3.11+ static objects are written at
+// start-up (initStaticStrs), as part of the image.
 
 /** ≤3.10 / 2.7: 256 pointers to the cached one-character strs (0: not made yet), then the empty str's. */
 // @ts-ignore: decorator
@@ -232,10 +241,19 @@ function staticCharAddr(c: u32): u64 {
   return latin1 + 128 * staticStride(false);
 }
 
-/** Writes a 3.11+ static str of length n (0 or 1, character c) the first time it is used. */
-function staticStr(c: u32, n: i64): u64 {
+/**
+ * 3.11+: writes the static one-character strs and the empty str, as the interpreter image holds them
+ * (at start-up, before any scenario step: their pages are part of every process, shared after fork).
+ */
+export function initStaticStrs(): void {
+  if (PY2() || param(P.VERSION) < 311) return;
+  for (let c: u32 = 0; c < 256; c++) writeStaticStr(c, 1);
+  writeStaticStr(0, 0);
+}
+
+function writeStaticStr(c: u32, n: i64): void {
   let o = staticCharAddr(n == 0 ? 256 : c);
-  if (ld64(o + 8) == 0) {
+  {
     let ascii = n == 0 || c < 128;
     st64(o, staticRefcnt());
     st64(o + 8, typeAddr_(T.STR));
@@ -252,6 +270,11 @@ function staticStr(c: u32, n: i64): u64 {
     if (n == 1) st8(data, <u8>c);
     st8(data + <u64>n, 0);
   }
+}
+
+/** A new reference to a 3.11+ static str (n: 0 or 1 characters). */
+function staticStr(c: u32, n: i64): u64 {
+  let o = staticCharAddr(n == 0 ? 256 : c);
   INCREF(o);
   return o;
 }
@@ -282,7 +305,7 @@ export function emptyStr(): u64 {
   if (!PY2() && param(P.VERSION) >= 311) return staticStr(0, 0);
   let o = ld64(EMPTY_STR_PTR);
   if (o == 0) {
-    o = allocStr(0, 1, true);
+    o = newStrObject(0, 1, true);
     if (o == 0) return 0;
     st64(EMPTY_STR_PTR, o);
   }
@@ -337,6 +360,10 @@ export function strSlice(src: u64, start: i64, len: i64, step: i64): u64 {
 /** a + b for two str (or 2.7 str) objects. */
 export function strConcat(a: u64, b: u64): u64 {
   let la = strLen(a), lb = strLen(b);
+  // PyUnicode_Concat: left or right the empty str → the other (3.x compares with the singleton, which
+  // every empty str here is); 2.7 string_concat: either of size 0 → the other.
+  if (la == 0) { INCREF(b); return b; }
+  if (lb == 0) { INCREF(a); return a; }
   let ka = strKind(a), kb = strKind(b);
   let kind = max(ka, kb);
   let ascii = PY2() || ((ld32(a + 32) & (1 << 6)) != 0 && (ld32(b + 32) & (1 << 6)) != 0);
@@ -356,6 +383,9 @@ export function strConcat(a: u64, b: u64): u64 {
 export function strRepeat(a: u64, n: i64): u64 {
   if (n < 0) n = 0;
   let la = strLen(a);
+  // 3.x unicode_repeat: n < 1 → the empty str, n == 1 → a itself. 2.7 string_repeat: a itself when
+  // the result has a's size (n == 1, or a empty); a * 0 of a non-empty str is a new empty str.
+  if (PY2() ? la * n == la : n == 1) { INCREF(a); return a; }
   let kind = strKind(a);
   let ascii = PY2() || (ld32(a + 32) & (1 << 6)) != 0;
   let o = allocStr(la * n, kind, ascii);
