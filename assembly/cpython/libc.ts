@@ -273,25 +273,9 @@ function takeForSmall(nb: u64): u64 {
     }
   }
   if (ld64(S_LR_ALONE) != 0) st64(S_LR_ALONE, 0);
-  let prevLink = S_LARGE_FREE;
-  let c = ld64(prevLink);
-  let bestLink: u64 = 0;
-  let best: u64 = 0;
-  let bestSize: u64 = u64.MAX_VALUE;
-  // After a fatal fault every access reads the scratch page: stop (the process is dead).
-  while (c != 0 && !failed()) {
-    let sz = chunksize(c);
-    if (sz >= nb && sz < bestSize) {
-      best = c;
-      bestLink = prevLink;
-      bestSize = sz;
-      if (sz == nb) break;
-    }
-    prevLink = c + 16;
-    c = ld64(prevLink);
-  }
-  if (best == 0 || failed()) return 0;
-  st64(bestLink, ld64(best + 16));
+  let best = unlinkBestFit(nb);
+  if (best == 0) return 0;
+  let bestSize = chunksize(best);
   if (bestSize - nb >= MINSIZE) {
     st64(best + 8, nb | (ld64(best + 8) & PREV_INUSE));
     pushRemainder(best + nb, bestSize - nb);
@@ -324,9 +308,11 @@ function pushRemainder(rem: u64, size: u64): void {
   st64(S_LR_ALONE, 1);
 }
 
-/** Best fit from the list of free large chunks (singly linked through fd), split if worth it. */
-function takeLarge(nb: u64): u64 {
-  if (ld64(S_LR_ALONE) != 0) st64(S_LR_ALONE, 0); // a large request sorts the unsorted bin (L3990-4142)
+/**
+ * The smallest chunk of at least nb bytes on the large free list (singly linked through fd; the
+ * first of an exact size ends the search), taken off the list; 0 if none.
+ */
+function unlinkBestFit(nb: u64): u64 {
   let prevLink = S_LARGE_FREE;
   let c = ld64(prevLink);
   let bestLink: u64 = 0;
@@ -346,6 +332,15 @@ function takeLarge(nb: u64): u64 {
   }
   if (best == 0 || failed()) return 0;
   st64(bestLink, ld64(best + 16));
+  return best;
+}
+
+/** Best fit from the list of free large chunks (singly linked through fd), split if worth it. */
+function takeLarge(nb: u64): u64 {
+  if (ld64(S_LR_ALONE) != 0) st64(S_LR_ALONE, 0); // a large request sorts the unsorted bin (L3990-4142)
+  let best = unlinkBestFit(nb);
+  if (best == 0) return 0;
+  let bestSize = chunksize(best);
   let next = best + bestSize;
   if (bestSize - nb >= MINSIZE) {
     let rem = best + nb;
