@@ -36,7 +36,7 @@ import { gcBuiltin } from "./gc";
 
 export const enum B {
   RANGE = 0, LIST, TUPLE, DICT, SET, STR, INT, FLOAT, BYTES, BYTEARRAY, LEN, SUM, MIN, MAX, SORTED, REVERSED,
-  ENUMERATE, ZIP, ISINSTANCE, ID, BOOL, XRANGE, FROZENSET, ANY, ALL, ABS, HASH,
+  ENUMERATE, ZIP, ISINSTANCE, ID, BOOL, XRANGE, FROZENSET, ANY, ALL, ABS, HASH, ITER,
   GC_DISABLE = 32, GC_ENABLE, GC_ISENABLED, GC_COLLECT, GC_FREEZE, GC_UNFREEZE, GC_GET_FREEZE_COUNT, GC_SET_THRESHOLD,
   GC_GET_THRESHOLD, GC_GET_COUNT,
   SYS_GETREFCOUNT = 48, SYS_GETSIZEOF,
@@ -262,6 +262,12 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
       if (isInt(a)) return intUnary(3, a);
       if (typeOf(a) == T.FLOAT) return newFloat(Math.abs(floatValue(a)));
       return unsupported(id, typeOf(a));
+    }
+    case B.ITER: {
+      // PyObject_GetIter (iter(callable, sentinel) is not modelled).
+      if (npos == 2) return unsupported(id, typeOf(arg(args, 0)));
+      if (npos != 1) return badArgs(id);
+      return getIter(arg(args, 0));
     }
     case B.HASH: {
       if (npos != 1) return badArgs(id);

@@ -89,7 +89,7 @@ export function equalObjects(a: u64, b: u64): bool {
 export function mayBeContainer(o: u64): bool {
   let t = typeOf(o);
   if (t == T.LIST || t == T.DICT || t == T.SET || t == T.TUPLE || t == T.FROZENSET || t == T.LISTITER ||
-      t == T.MODULE || t == T.FUNCTION || t == T.ENUMERATE || t == T.ZIP || t == T.REVERSED || t == T.TUPLEITER ||
+      t == T.MODULE || t == T.FUNCTION || t == T.ENUMERATE || t == T.ZIP || t == T.REVERSED || t == T.TUPLEITER || t == T.STRITER || t == T.BYTESITER ||
       t == T.DICTKEYITER || t == T.DICTVALUEITER || t == T.DICTITEMITER || t == T.SETITER || t == T.GENERATOR) {
     return gcIsTracked(o);
   }

@@ -181,7 +181,8 @@ export function listSize(l: u64): i64 {
  */
 // @ts-ignore: decorator
 @inline const GC_TYPES: u64 = (<u64>1 << T.TUPLE) | (<u64>1 << T.SLICE) | (<u64>1 << T.LIST) | (<u64>1 << T.DICT) |
-  (<u64>1 << T.LISTITER) | (<u64>1 << T.TUPLEITER) | (<u64>1 << T.DICTKEYITER) | (<u64>1 << T.DICTVALUEITER) |
+  (<u64>1 << T.LISTITER) | (<u64>1 << T.TUPLEITER) | (<u64>1 << T.STRITER) | (<u64>1 << T.BYTESITER) |
+  (<u64>1 << T.DICTKEYITER) | (<u64>1 << T.DICTVALUEITER) |
   (<u64>1 << T.DICTITEMITER) | (<u64>1 << T.DICTKEYS) | (<u64>1 << T.DICTVALUES) | (<u64>1 << T.DICTITEMS);
 
 function isGc(o: u64): bool {
@@ -259,7 +260,7 @@ function traverse(o: u64, mode: i32, arg: u64): void {
     }
   } else if (t == T.DICT) {
     dictTraverse(o, mode, arg);
-  } else if (t == T.LISTITER || t == T.TUPLEITER) {
+  } else if (t == T.LISTITER || t == T.TUPLEITER || t == T.STRITER || t == T.BYTESITER) {
     let s = ld64(o + 24);
     if (s != 0) visit(s, mode, arg);
   } else if (t == T.DICTKEYITER || t == T.DICTVALUEITER || t == T.DICTITEMITER) {

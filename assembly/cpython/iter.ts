@@ -31,6 +31,7 @@ import { arrayIterNext } from "./array";
 import { getIter } from "./ops";
 import { listDelSlice, listAppend } from "./sequence";
 import { genNext } from "./gen";
+import { strLen, strChar, charStr, bytesByte } from "./str";
 
 // --- range ----------------------------------------------------------------------------------------
 
@@ -319,6 +320,21 @@ export function iterNext(it: u64): u64 {
       st64(it + 16, <u64>(i + 1));
       INCREF(item);
       return item;
+    }
+    st64(it + 24, 0);
+    DECREF(seq);
+    return ITER_DONE;
+  }
+  if (t == T.STRITER || t == T.BYTESITER) {
+    // unicodeiter_next: unicode_char() of the next character (cached below 256); striter_next (bytes):
+    // PyLong_FromLong of the next byte (a small int); 2.7 iter_iternext → string_item. At the end
+    // the sequence is dropped (2.7: after an IndexError that is cleared, not modelled).
+    let seq = ld64(it + 24);
+    if (seq == 0) return ITER_DONE;
+    let i = <i64>ld64(it + 16);
+    if (i < strLen(seq)) {
+      st64(it + 16, <u64>(i + 1));
+      return t == T.STRITER ? charStr(strChar(seq, i)) : newInt(<i64>bytesByte(seq, i));
     }
     st64(it + 24, 0);
     DECREF(seq);

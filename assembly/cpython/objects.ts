@@ -24,7 +24,7 @@ export function dealloc(o: u64): void {
     case T.DICT: dictDealloc(o); break;
     case T.RANGE: rangeDealloc(o); break;
     case T.RANGEITER: objFree(o); break;
-    case T.LISTITER: case T.TUPLEITER: seqIterDealloc(o); break;
+    case T.LISTITER: case T.TUPLEITER: case T.STRITER: case T.BYTESITER: seqIterDealloc(o); break;
     case T.DICTKEYITER: case T.DICTVALUEITER: case T.DICTITEMITER: dictIterDealloc(o); break;
     case T.DICTKEYS: case T.DICTVALUES: case T.DICTITEMS: gcUntrack(o); DECREF(ld64(o + 16)); gcFree(o); break;
     case T.SET: case T.FROZENSET: setDealloc(o); break;

@@ -609,13 +609,17 @@ export function getIter(o: u64): u64 {
   let t = typeOf(o);
   if (t == T.LIST) return newSeqIter(o, T.LISTITER);
   if (t == T.TUPLE) return newSeqIter(o, T.TUPLEITER);
+  // unicodeiterobject / 3.12+ the ASCII one / striterobject (bytes) / 2.7 PySeqIter_New: the same
+  // two fields (it_index, it_seq) as a list iterator, tracked.
+  if (t == T.STR) return newSeqIter(o, T.STRITER);
+  if (t == T.BYTES) return newSeqIter(o, T.BYTESITER);
   if (t == T.RANGE) return newRangeIter(o);
   if (t == T.DICT || t == T.DICTKEYS) return newDictIter(t == T.DICT ? o : ld64(o + 16), T.DICTKEYITER);
   if (t == T.DICTVALUES) return newDictIter(ld64(o + 16), T.DICTVALUEITER);
   if (t == T.DICTITEMS) return newDictIter(ld64(o + 16), T.DICTITEMITER);
   if (t == T.SET || t == T.FROZENSET) return newSetIter(o);
   if (t == T.BYTEARRAY || t == T.ARRAY || t == T.CTYPES_ARRAY) return newArrayIter(o);
-  if (t == T.LISTITER || t == T.TUPLEITER || t == T.RANGEITER || t == T.DICTKEYITER || t == T.DICTVALUEITER ||
+  if (t == T.LISTITER || t == T.TUPLEITER || t == T.STRITER || t == T.BYTESITER || t == T.RANGEITER || t == T.DICTKEYITER || t == T.DICTVALUEITER ||
       t == T.DICTITEMITER || t == T.SETITER || t == T.ENUMERATE || t == T.ZIP || t == T.REVERSED || t == T.ARRAYITER ||
       t == T.GENERATOR) {
     INCREF(o);

@@ -72,7 +72,7 @@ export function getsizeof(o: u64): i64 {
     case T.SET: case T.FROZENSET: return <i64>(setSizeof(o) + gc);
     case T.RANGE: return param(P.RANGE_BYTES);
     case T.RANGEITER: return param(P.RANGEITER_BYTES);
-    case T.LISTITER: case T.TUPLEITER: case T.REVERSED: return <i64>(32 + gc);
+    case T.LISTITER: case T.TUPLEITER: case T.STRITER: case T.BYTESITER: case T.REVERSED: return <i64>(32 + gc);
     case T.DICTKEYITER: case T.DICTVALUEITER: case T.DICTITEMITER: return <i64>(56 + gc);
     case T.SETITER: return <i64>(48 + gc);
     case T.ENUMERATE: return <i64>((v >= 311 ? 56 : 48) + gc);

@@ -414,6 +414,11 @@ export function newStrAscii(src: usize, n: usize): u64 {
 // --- bytes -------------------------------------------------------------------------------------
 
 /** A bytes object (2.7: a str) from raw bytes in linear memory. */
+/** Byte i of a 3.x bytes object (its characters start at @32). */
+export function bytesByte(o: u64, i: i64): u8 {
+  return ld8(o + 32 + <u64>i);
+}
+
 export function newBytes(src: usize, n: usize): u64 {
   if (PY2()) {
     let o = allocStr(<i64>n, 1, true);

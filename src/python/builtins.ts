@@ -5,7 +5,7 @@
 export const BUILTINS: Record<string, number> = {
   range: 0, list: 1, tuple: 2, dict: 3, set: 4, str: 5, int: 6, float: 7, bytes: 8, bytearray: 9, len: 10, sum: 11,
   min: 12, max: 13, sorted: 14, reversed: 15, enumerate: 16, zip: 17, isinstance: 18, id: 19, bool: 20,
-  frozenset: 22, any: 23, all: 24, abs: 25, hash: 26,
+  frozenset: 22, any: 23, all: 24, abs: 25, hash: 26, iter: 27,
 };
 /** 2.7 only. */
 export const BUILTINS_27: Record<string, number> = { xrange: 21 };
