@@ -22,6 +22,7 @@ EXPRESSIONS = [
     "''.join([s]) is s", "','.join([]) is e", "'%s' % s is s", "s[0] + e is s[0]",
     "s[:] is s", "s[0] is s[0:1]", "s[1:1] is e", "s[::-1][2] is s[0]",
     "str(s) is s", "int(i) is i", "float(f) is f", "abs(i) is i", "+i is i", "frozenset(fz) is fz",
+    "tuple(x for x in t[0:0]) is ()", "tuple(list(t)) is t", "tuple([]) is ()",
 ]
 
 

@@ -29,7 +29,7 @@ import { newEnumerate, newZip, zipList27, newListRevIter } from "./iter";
 import { newByteArray, newArray, arrayAppend, newRawArray, itemSize } from "./array";
 import { getsizeof } from "./sizes";
 import { newBoundMethod } from "./funcs";
-import { listInsert, listReverse } from "./sequence";
+import { listInsert, listReverse, tupleResize } from "./sequence";
 import { dictDel } from "./dict";
 import { equalObjects, hashOf } from "./compare";
 import { gcBuiltin } from "./gc";
@@ -509,20 +509,48 @@ export function listFromIterable(src: u64): u64 {
   return l;
 }
 
+/**
+ * PySequence_Tuple (Objects/abstract.c, 2.7 – 3.13): a tuple as it is; a list copied into a tuple of
+ * its size (PyList_AsTuple); anything else iterated into a tuple sized by the length hint (10 when the
+ * iterable has none), grown by _PyTuple_Resize to n + 10 + (n + 10) / 4 each time it is full and cut
+ * to its length at the end.
+ */
 function tupleFromIterable(src: u64): u64 {
   let t = typeOf(src);
   if (t == T.TUPLE) { INCREF(src); return src; }
-  let l = listFromIterable(src);
-  if (l == 0) return 0;
-  let n = listSize(l);
-  let r = newTuple(n);
-  if (r == 0) return 0;
-  for (let i: i64 = 0; i < n; i++) {
-    let v = listItem(l, i);
-    INCREF(v);
-    tupleSetItem(r, i, v);
+  if (t == T.LIST) {
+    let n = listSize(src);
+    let r = newTuple(n);
+    if (r == 0) return 0;
+    for (let i: i64 = 0; i < n; i++) {
+      let v = listItem(src, i);
+      INCREF(v);
+      tupleSetItem(r, i, v);
+    }
+    return r;
   }
-  DECREF(l);
+  let it = getIter(src);
+  if (it == 0) return 0;
+  let sized = t == T.RANGE || t == T.DICT || t == T.STR;
+  let n: i64 = sized ? objLen(src) : 10;
+  let r = newTuple(n);
+  if (r == 0) { DECREF(it); return 0; }
+  let j: i64 = 0;
+  while (true) {
+    let v = iterNext(it);
+    if (v == ITER_DONE) break;
+    if (j >= n) {
+      let m = n + 10;
+      n = m + (m >> 2);
+      r = tupleResize(r, n);
+      if (r == 0) { DECREF(v); DECREF(it); return 0; }
+    }
+    tupleSetItem(r, j, v);
+    j++;
+  }
+  DECREF(it);
+  if (failed()) { DECREF(r); return 0; }
+  if (j < n) r = tupleResize(r, j);
   return r;
 }
 

@@ -20,10 +20,10 @@ import { ld32, ld64, st64, fillRange, copyRange, rd, wr, wrSpan, slotMoves } fro
 import { PAGE_SHIFT, PAGE_MASK } from "../kernel/frames";
 import {
   P, param, PY2, VERSION, T, typeOf, initObject, initVarObject, objMalloc, objFree, memMalloc, memRealloc, memFree,
-  INCREF, DECREF, XDECREF, gcMalloc, gcFree, gcTrack, gcUntrack,
+  INCREF, DECREF, XDECREF, gcMalloc, gcFree, gcTrack, gcUntrack, GC_HEAD,
   RT_LIST_FREE, RT_LIST_NUMFREE, RT_TUPLE_FREE, RT_TUPLE_NUMFREE, RT_EMPTY_TUPLE, staticRefcnt, NO_PAGE, deallocObject, bulkPaths, cursorsMoved,
 } from "./runtime";
-import { pyObjectMalloc } from "./obmalloc";
+import { pyObjectMalloc, pyObjectRealloc } from "./obmalloc";
 import { libcCalloc } from "./libc";
 
 // --- tuple --------------------------------------------------------------------------------------
@@ -71,6 +71,34 @@ export function newTuple(n: i64): u64 {
     INCREF(t);
   }
   return t;
+}
+
+/**
+ * _PyTuple_Resize (Objects/tupleobject.c, 2.7 – 3.13): t, which the caller owns alone, resized to
+ * `newsize` items; returns the tuple that takes its place (0 on failure). An empty tuple is never
+ * resized in place (a new one is made); 3.11+ resizing to 0 gives the empty tuple. Otherwise: untrack,
+ * drop the items cut off, PyObject_GC_Resize (PyObject_Realloc of GC head + object), zero the added
+ * slots, track again.
+ */
+export function tupleResize(t: u64, newsize: i64): u64 {
+  let oldsize = tupleSize(t);
+  if (oldsize == newsize) return t;
+  if (newsize == 0 && VERSION() >= 311) { DECREF(t); return newTuple(0); } // 3.11+ (earlier: a 0-item tuple object)
+  if (oldsize == 0) { DECREF(t); return newTuple(newsize); }
+  gcUntrack(t);
+  for (let i = newsize; i < oldsize; i++) {
+    let v = tupleItem(t, i);
+    tupleSetItem(t, i, 0);
+    XDECREF(v);
+  }
+  let h = GC_HEAD();
+  let g = pyObjectRealloc(t - h, h + 24 + (<u64>newsize << 3));
+  if (g == 0) return 0;
+  let r = g + h;
+  st64(r + 16, <u64>newsize);
+  if (newsize > oldsize) fillRange(r + 24 + (<u64>oldsize << 3), 0, <u64>(newsize - oldsize) << 3);
+  gcTrack(r);
+  return r;
 }
 
 export function tupleDealloc(t: u64): void {
