@@ -21,6 +21,7 @@ import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listIt
 import { newDict, dictGet, dictSet, dictLen } from "./dict";
 import { newRange, newDictIter, iterNext, ITER_DONE, rangeLen, listExtendFromIter } from "./iter";
 import { getIter, objLen, lessThan, strOf, binaryOp, Msg } from "./ops";
+import { kmemAlloc } from "../kernel/kmem";
 import { Exc, setExc, builtinId, excPending } from "./interp";
 import { newStrFromUtf8, strLen, strChar, newBytesZeroed, newBytes, emptyStr } from "./str";
 import { textReset, textChar, textPtr, textLen } from "./text";
@@ -754,49 +755,286 @@ function minMax(args: usize, npos: i32, isMax: bool): u64 {
   return best;
 }
 
-/** list.sort: a stable merge sort over the item array (timsort's merges write the array the same way). */
+// --- list.sort: timsort (Objects/listobject.c listsort / list_sort_impl, 2.7 – 3.13) ---------------
+//
+// What matters for memory is the merge memory: each merge of runs A and B first trims what is already
+// in place (gallop_right of B[0] in A, gallop_left of A's last in B), then copies the smaller side into
+// a temp array (merge_lo / merge_hi). merge_getmem keeps one such array: 256 slots on the C stack at
+// first (MERGESTATE_TEMP_SIZE: no heap), then PyMem_Malloc(need * 8) — the old one freed first, never
+// realloc'ed — freed at the end. Which merges happen depends on the runs (count_run, binary insertion
+// up to minrun) and the merge policy: the stack invariants up to 3.10 (merge_collapse), powersort
+// from 3.11 (found_new_run / powerloop). The sort writes the list's array in place; the list's header
+// is written too (ob_item = NULL and allocated = -1 while it sorts, then restored).
+
+// @ts-ignore: decorator
+@inline const MERGESTATE_TEMP_SIZE: i64 = 256;
+// @ts-ignore: decorator
+@inline const MAX_MERGE_PENDING: i32 = 85;
+let tsItems: u64 = 0;
+let tsLen: i64 = 0;
+/** The temp array: PyMem_Malloc'ed (simulated) once larger than MERGESTATE_TEMP_SIZE, else host scratch. */
+let tsTemp: u64 = 0;
+let tsAlloced: i64 = 0;
+let tsStack: usize = 0; // host scratch for the C-stack temp (256 slots)
+let tsPending: usize = 0; // runs: base (i64), len (i64), power (i64)
+let tsN: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function itemAt(i: i64): u64 { return ld64(tsItems + (<u64>i << 3)); }
+// @ts-ignore: decorator
+@inline function setItemAt(i: i64, v: u64): void { st64(tsItems + (<u64>i << 3), v); }
+/** IFLT: items i < j. */
+// @ts-ignore: decorator
+@inline function ltAt(i: i64, j: i64): bool { return lessThan(itemAt(i), itemAt(j)); }
+
+function tempGet(i: i64): u64 {
+  return tsTemp != 0 ? ld64(tsTemp + (<u64>i << 3)) : load<u64>(tsStack + (<usize>i << 3));
+}
+function tempSet(i: i64, v: u64): void {
+  if (tsTemp != 0) st64(tsTemp + (<u64>i << 3), v);
+  else store<u64>(tsStack + (<usize>i << 3), v);
+}
+
+function merge_getmem(need: i64): bool {
+  if (need <= tsAlloced) return true;
+  if (tsTemp != 0) { memFree(tsTemp); tsTemp = 0; }
+  tsTemp = memMalloc(<u64>need << 3);
+  if (tsTemp == 0) return false;
+  tsAlloced = need;
+  return true;
+}
+
+function reverseRange(lo: i64, n: i64): void {
+  for (let i = lo, j = lo + n - 1; i < j; i++, j--) {
+    let a = itemAt(i);
+    setItemAt(i, itemAt(j));
+    setItemAt(j, a);
+  }
+}
+
+/** binarysort: items [lo, start) sorted; insert the rest up to hi. */
+function binarySort(lo: i64, hi: i64, start: i64): void {
+  if (start == lo) start++;
+  for (; start < hi; start++) {
+    let pivot = itemAt(start);
+    let l = lo, r = start;
+    while (l < r) {
+      let p = l + ((r - l) >> 1);
+      if (lessThan(pivot, itemAt(p))) r = p; else l = p + 1;
+      if (failed()) return;
+    }
+    for (let p = start; p > l; p--) setItemAt(p, itemAt(p - 1));
+    setItemAt(l, pivot);
+  }
+}
+
+/** count_run: the length of the run at lo, made ascending (≤3.12 classic; 3.13 with equal stretches). */
+function countRun(lo: i64, nremaining: i64): i64 {
+  if (nremaining == 1) return 1;
+  if (VERSION() < 313) {
+    let n: i64 = 2;
+    if (ltAt(lo + 1, lo)) {
+      while (n < nremaining && ltAt(lo + n, lo + n - 1)) n++;
+      reverseRange(lo, n);
+    } else {
+      while (n < nremaining && !ltAt(lo + n, lo + n - 1)) n++;
+    }
+    return n;
+  }
+  let n: i64 = 1;
+  for (; n < nremaining; n++) if (ltAt(lo + n, lo + n - 1)) break;
+  if (n == nremaining) return n;
+  if (n > 1) {
+    if (ltAt(lo, lo + n - 1)) return n;
+    reverseRange(lo, n);
+  }
+  n++;
+  let neq: i64 = 0;
+  for (; n < nremaining; n++) {
+    if (ltAt(lo + n, lo + n - 1)) {
+      if (neq != 0) { neq++; reverseRange(lo + n - neq, neq); neq = 0; }
+    } else if (ltAt(lo + n - 1, lo + n)) {
+      break;
+    } else {
+      neq++;
+    }
+  }
+  if (neq != 0) { neq++; reverseRange(lo + n - neq, neq); neq = 0; }
+  reverseRange(lo, n);
+  for (; n < nremaining; n++) if (ltAt(lo + n, lo + n - 1)) break;
+  return n;
+}
+
+/** gallop_right: how many of items [base, base+n) are <= key. gallop_left: how many are < key. */
+function gallopRight(key: u64, base: i64, n: i64): i64 {
+  let l: i64 = 0, r = n;
+  while (l < r) { let m = l + ((r - l) >> 1); if (lessThan(key, itemAt(base + m))) r = m; else l = m + 1; }
+  return l;
+}
+function gallopLeft(key: u64, base: i64, n: i64): i64 {
+  let l: i64 = 0, r = n;
+  while (l < r) { let m = l + ((r - l) >> 1); if (lessThan(itemAt(base + m), key)) l = m + 1; else r = m; }
+  return l;
+}
+
+// @ts-ignore: decorator
+@inline function runBase(i: i32): i64 { return load<i64>(tsPending + (<usize>i * 24)); }
+// @ts-ignore: decorator
+@inline function runLen(i: i32): i64 { return load<i64>(tsPending + (<usize>i * 24) + 8); }
+// @ts-ignore: decorator
+@inline function runPower(i: i32): i64 { return load<i64>(tsPending + (<usize>i * 24) + 16); }
+function setRun(i: i32, base: i64, len: i64, power: i64): void {
+  store<i64>(tsPending + (<usize>i * 24), base);
+  store<i64>(tsPending + (<usize>i * 24) + 8, len);
+  store<i64>(tsPending + (<usize>i * 24) + 16, power);
+}
+
+/** merge_at(i): merge runs i and i+1 (merge_lo / merge_hi with a temp of the smaller side). */
+function mergeAt(i: i32): bool {
+  let sa = runBase(i), na = runLen(i);
+  let sb = runBase(i + 1), nb = runLen(i + 1);
+  setRun(i, sa, na + nb, runPower(i));
+  if (i == tsN - 3) setRun(i + 1, runBase(i + 2), runLen(i + 2), runPower(i + 2));
+  tsN--;
+  let k = gallopRight(itemAt(sb), sa, na);
+  sa += k;
+  na -= k;
+  if (na == 0 || failed()) return !failed();
+  nb = gallopLeft(itemAt(sa + na - 1), sb, nb);
+  if (nb <= 0 || failed()) return !failed();
+  if (na <= nb) {
+    // merge_lo: A to the temp, merged forward into A's place.
+    if (!merge_getmem(na)) return false;
+    for (let x: i64 = 0; x < na; x++) tempSet(x, itemAt(sa + x));
+    let pa: i64 = 0, pb = sb, dest = sa, endb = sb + nb;
+    while (pa < na && pb < endb) {
+      let bv = itemAt(pb), av = tempGet(pa);
+      if (lessThan(bv, av)) { setItemAt(dest, bv); pb++; } else { setItemAt(dest, av); pa++; }
+      dest++;
+      if (failed()) return false;
+    }
+    while (pa < na) { setItemAt(dest, tempGet(pa)); pa++; dest++; }
+  } else {
+    // merge_hi: B to the temp, merged backward into B's place.
+    if (!merge_getmem(nb)) return false;
+    for (let x: i64 = 0; x < nb; x++) tempSet(x, itemAt(sb + x));
+    let pa = sa + na - 1, pb = nb - 1, dest = sb + nb - 1;
+    while (pa >= sa && pb >= 0) {
+      let av = itemAt(pa), bv = tempGet(pb);
+      if (lessThan(bv, av)) { setItemAt(dest, av); pa--; } else { setItemAt(dest, bv); pb--; }
+      dest--;
+      if (failed()) return false;
+    }
+    while (pb >= 0) { setItemAt(dest, tempGet(pb)); pb--; dest--; }
+  }
+  return true;
+}
+
+/** merge_collapse (2.7 – 3.10): restore the stack invariants. */
+function mergeCollapse(): bool {
+  while (tsN > 1) {
+    let n = tsN - 2;
+    if ((n > 0 && runLen(n - 1) <= runLen(n) + runLen(n + 1)) || (n > 1 && runLen(n - 2) <= runLen(n - 1) + runLen(n))) {
+      if (runLen(n - 1) < runLen(n + 1)) n--;
+      if (!mergeAt(n)) return false;
+    } else if (runLen(n) <= runLen(n + 1)) {
+      if (!mergeAt(n)) return false;
+    } else break;
+  }
+  return true;
+}
+
+/** powerloop (3.11+): the run boundary's "power" in the nearly-balanced merge tree. */
+function powerloop(s1: i64, n1: i64, n2: i64, n: i64): i64 {
+  let result: i64 = 0;
+  let a = 2 * s1 + n1;
+  let b = a + n1 + n2;
+  while (true) {
+    result++;
+    if (a >= n) { a -= n; b -= n; }
+    else if (b >= n) break;
+    a <<= 1;
+    b <<= 1;
+  }
+  return result;
+}
+
+/** found_new_run (3.11+): before pushing a run of n2, merge the runs of a larger power. */
+function foundNewRun(n2: i64): bool {
+  if (tsN == 0) return true;
+  let s1 = runBase(tsN - 1), n1 = runLen(tsN - 1);
+  let power = powerloop(s1, n1, n2, tsLen);
+  while (tsN > 1 && runPower(tsN - 2) > power) {
+    if (!mergeAt(tsN - 2)) return false;
+  }
+  setRun(tsN - 1, runBase(tsN - 1), runLen(tsN - 1), power);
+  return true;
+}
+
+function mergeForceCollapse(): bool {
+  while (tsN > 1) {
+    let n = tsN - 2;
+    if (n > 0 && runLen(n - 1) < runLen(n + 1)) n--;
+    if (!mergeAt(n)) return false;
+  }
+  return true;
+}
+
+/** list.sort() / sorted()'s sort of a fresh list. */
 export function sortList(l: u64): void {
   let n = listSize(l);
-  if (n < 2) return;
-  let items = listItems(l);
-  // Timsort first finds the natural run at the start: a list that is one run needs no merge
-  // memory at all (a strictly descending run is reversed in place).
-  let descending = lessThan(ld64(items + 8), ld64(items));
-  let run: i64 = 2;
-  while (run < n) {
-    let a = ld64(items + (<u64>(run - 1) << 3)), b = ld64(items + (<u64>run << 3));
-    if (descending ? !lessThan(b, a) : lessThan(b, a)) break;
-    run++;
+  // list_sort_impl / 2.7 listsort: the list looks empty while it sorts (size 0, ob_item = NULL,
+  // allocated = -1), then is restored.
+  let savedItems = ld64(l + 24), savedAllocated = ld64(l + 32);
+  st64(l + 16, 0);
+  st64(l + 24, 0);
+  st64(l + 32, <u64>-1);
+  if (n >= 2) timsort(savedItems, n);
+  st64(l + 16, <u64>n);
+  st64(l + 24, savedItems);
+  st64(l + 32, savedAllocated);
+}
+
+function timsort(items: u64, n: i64): void {
+  if (tsPending == 0) {
+    tsPending = kmemAlloc(<usize>MAX_MERGE_PENDING * 24);
+    tsStack = kmemAlloc(<usize>MERGESTATE_TEMP_SIZE << 3);
   }
-  if (failed()) return;
-  if (run == n) {
-    if (descending) {
-      for (let i: i64 = 0, j = n - 1; i < j; i++, j--) {
-        let a = ld64(items + (<u64>i << 3));
-        st64(items + (<u64>i << 3), ld64(items + (<u64>j << 3)));
-        st64(items + (<u64>j << 3), a);
-      }
+  tsItems = items;
+  tsLen = n;
+  tsTemp = 0;
+  tsAlloced = MERGESTATE_TEMP_SIZE;
+  tsN = 0;
+  let v311 = VERSION() >= 311;
+  // merge_compute_minrun
+  let m = n, r: i64 = 0;
+  while (m >= 64) { r |= m & 1; m >>= 1; }
+  let minrun = m + r;
+  let lo: i64 = 0, nremaining = n;
+  let ok = true;
+  while (nremaining > 0 && ok) {
+    let run = countRun(lo, nremaining);
+    if (failed()) { ok = false; break; }
+    if (run < minrun) {
+      let force = nremaining <= minrun ? nremaining : minrun;
+      binarySort(lo, lo + force, lo + run);
+      run = force;
     }
-    return;
-  }
-  let tmp = memMalloc(<u64>n << 3);
-  if (tmp == 0) return;
-  for (let width: i64 = 1; width < n; width <<= 1) {
-    for (let lo: i64 = 0; lo < n; lo += 2 * width) {
-      let mid = min(lo + width, n), hi = min(lo + 2 * width, n);
-      let i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) {
-        let a = ld64(items + (<u64>i << 3)), b = ld64(items + (<u64>j << 3));
-        if (lessThan(b, a)) { st64(tmp + (<u64>k << 3), b); j++; } else { st64(tmp + (<u64>k << 3), a); i++; }
-        k++;
-        if (failed()) return;
-      }
-      while (i < mid) { st64(tmp + (<u64>k << 3), ld64(items + (<u64>i << 3))); i++; k++; }
-      while (j < hi) { st64(tmp + (<u64>k << 3), ld64(items + (<u64>j << 3))); j++; k++; }
+    if (v311) {
+      if (!foundNewRun(run)) { ok = false; break; }
+      setRun(tsN, lo, run, 0);
+      tsN++;
+    } else {
+      setRun(tsN, lo, run, 0);
+      tsN++;
+      if (!mergeCollapse()) { ok = false; break; }
     }
-    for (let x: i64 = 0; x < n; x++) st64(items + (<u64>x << 3), ld64(tmp + (<u64>x << 3)));
+    lo += run;
+    nremaining -= run;
   }
-  memFree(tmp);
+  if (ok) mergeForceCollapse();
+  // merge_freemem
+  if (tsTemp != 0) { memFree(tsTemp); tsTemp = 0; }
 }
 
 // --- methods ------------------------------------------------------------------------------------------
