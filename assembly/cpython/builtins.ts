@@ -480,11 +480,21 @@ function indexOverflowed(): u64 {
  *   the over-allocation when the size is at least half of it).
  * A list or tuple source is copied item by item (incref), without an iterator.
  */
+/**
+ * Types with __len__ (_PyObject_HasLen; PyObject_LengthHint asks them first): list(x), x's items
+ * preallocated (3.8 list___init__, 3.9+ list_extend), resized to (3.6/3.7, 2.7), tuple(x) sized.
+ */
+function hasLen(t: i32): bool {
+  return t == T.LIST || t == T.TUPLE || t == T.RANGE || t == T.DICT || t == T.STR || t == T.BYTES ||
+    t == T.DICTKEYS || t == T.DICTVALUES || t == T.DICTITEMS || t == T.SET || t == T.FROZENSET ||
+    t == T.BYTEARRAY || t == T.ARRAY || t == T.CTYPES_ARRAY;
+}
+
 export function listFromIterable(src: u64): u64 {
   let l = newList(0);
   if (l == 0) return 0;
   let t = typeOf(src);
-  let sized = t == T.LIST || t == T.TUPLE || t == T.RANGE || t == T.DICT || t == T.STR;
+  let sized = hasLen(t);
   let n: i64 = sized ? objLen(src) : 0;
   if (param(P.LIST_PRESIZE) != 0 && sized) {
     if (!listPreallocate(l, n)) return 0;
@@ -532,8 +542,7 @@ function tupleFromIterable(src: u64): u64 {
   }
   let it = getIter(src);
   if (it == 0) return 0;
-  let sized = t == T.RANGE || t == T.DICT || t == T.STR;
-  let n: i64 = sized ? objLen(src) : 10;
+  let n: i64 = hasLen(t) ? objLen(src) : 10;
   let r = newTuple(n);
   if (r == 0) { DECREF(it); return 0; }
   let j: i64 = 0;
