@@ -36,6 +36,9 @@ SAMPLES2 = {
     "dict_keys": "{1: 2}.viewkeys()", "dict_values": "{1: 2}.viewvalues()", "dict_items": "{1: 2}.viewitems()",
 }
 MODULES = ["gc", "sys", "array", "multiprocessing.sharedctypes"]
+# Binary operators (src/python/bytecode.ts BINOP_SYMBOLS order) tried on every pair of samples.
+BINOPS = [("+", "a + b"), ("-", "a - b"), ("*", "a * b"), ("/", "a / b"), ("//", "a // b"), ("%", "a % b"),
+          ("**", "a ** b"), ("<<", "a << b"), (">>", "a >> b"), ("&", "a & b"), ("|", "a | b"), ("^", "a ^ b")]
 
 
 def measure():
@@ -63,6 +66,26 @@ def measure():
             out["sized"].append(name)
     for m in MODULES:
         out["modules"][m] = sorted(a for a in dir(importlib.import_module(m)) if not a.startswith("_"))
+    # Which binary operators CPython accepts between two types (TypeError or not: ValueError,
+    # ZeroDivisionError, OverflowError and the like still mean the operation exists).
+    objs = {}
+    for name in sorted(samples):
+        try:
+            objs[name] = eval(samples[name])
+        except SyntaxError:
+            pass
+    ok = []
+    for sym, expr in BINOPS:
+        for na in sorted(objs):
+            for nb in sorted(objs):
+                try:
+                    eval(expr, {"a": objs[na], "b": objs[nb]})
+                except TypeError:
+                    continue
+                except Exception:
+                    pass
+                ok.append("%s,%s,%s" % (sym, na, nb))
+    out["binops"] = ok
     return out
 
 
@@ -91,7 +114,7 @@ def generate(pythons):
         for t in sorted(r["types"]):
             body.append("      %s: %s," % (json.dumps(t), ref(r["types"][t])))
         body.append("    },")
-        for k in ("iterable", "subscriptable", "sized"):
+        for k in ("iterable", "subscriptable", "sized", "binops"):
             body.append("    %s: %s," % (k, ref(r[k])))
         body.append("    modules: {")
         for m in sorted(r["modules"]):
@@ -113,6 +136,8 @@ def generate(pythons):
         "  iterable: string;",
         "  subscriptable: string;",
         "  sized: string;",
+        "  /** Binary operators CPython accepts: op,leftType,rightType (no TypeError). */",
+        "  binops: string;",
         "  modules: Record<string, string>;",
         "}",
         "",

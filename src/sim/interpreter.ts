@@ -278,6 +278,11 @@ export class Interpreter {
           // In place: "-=" …; "**=" is named so since 3.0 (2.7 says "** or pow()" for both).
           const inplace = (insn! & 0xff) === Op.INPLACE_OP && (op !== "** or pow()" || this.version >= 300);
           const sym = op === undefined ? "" : ` for ${inplace ? (op === "** or pow()" ? "**" : op) + "=" : op}`;
+          // An operator CPython has for these types (tools/measure-names.py tried every pair) is not an error.
+          const bare = op === "** or pow()" ? "**" : op;
+          if (bare !== undefined && a3 && listed(real?.binops, `${bare},${tn(a2)},${tn(a3)}`)) {
+            return `${NOT_MODELLED}: '${tn(a2)}' ${bare}${(insn! & 0xff) === Op.INPLACE_OP ? "=" : ""} '${tn(a3)}'`;
+          }
           return `TypeError: unsupported operand type(s)${sym}: '${tn(a2)}'${a3 ? ` and '${tn(a3)}'` : ""}`;
         }
         if (a1 === 6) return `TypeError: '${tn(a2)}' object is not callable`;
