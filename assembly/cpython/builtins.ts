@@ -23,7 +23,7 @@ import { newRange, newDictIter, iterNext, ITER_DONE, rangeLen, listExtendFromIte
 import { getIter, objLen, lessThan, strOf, binaryOp, Msg } from "./ops";
 import { kmemAlloc } from "../kernel/kmem";
 import { Exc, setExc, builtinId, excPending } from "./interp";
-import { newStrFromUtf8, strLen, strChar, newBytesZeroed, newBytes, emptyStr } from "./str";
+import { newStrFromUtf8, strLen, strChar, newBytesZeroed, newBytes, emptyStr, charStr, strSlice, strSubscriptSlice } from "./str";
 import { textReset, textChar, textPtr, textLen } from "./text";
 import { newSet, setAdd, setDiscard, isAnySet } from "./set";
 import { newEnumerate, newZip, zipList27, newListRevIter } from "./iter";
@@ -51,7 +51,7 @@ export const enum M {
   APPEND = 1, POP, EXTEND, INSERT, INDEX, COUNT, SORT, REVERSE, REMOVE,
   GET = 16, KEYS, ITEMS, VALUES, DICT_POP, SETDEFAULT, UPDATE,
   ADD = 32, DISCARD,
-  JOIN = 48, ENCODE,
+  JOIN = 48, ENCODE, SPLIT, STRIP,
 }
 
 function unsupported(id: i32, t: i32): u64 {
@@ -1124,6 +1124,23 @@ export function callMethod(self: u64, method: i32, nameIndex: i32, args: usize, 
     let n = strLen(self);
     for (let i: i64 = 0; i < n; i++) textChar(strChar(self, i));
     return newBytes(textPtr(), textLen);
+  } else if (t == T.STR && method == M.SPLIT) {
+    if (argc == 0) return strSplit(self, 0);
+    if (argc == 1 && arg(args, 0) == Py_None) return strSplit(self, 0);
+    if (argc == 1 && typeOf(arg(args, 0)) == T.STR) {
+      if (strLen(arg(args, 0)) == 0) { setExc(Exc.VALUE, Msg.EMPTY_SEPARATOR, 0, 0); return 0; }
+      return strSplit(self, arg(args, 0));
+    }
+    return unsupported(B.STR, t); // maxsplit, or a separator of another type
+  } else if (t == T.STR && method == M.STRIP) {
+    if (argc != 0) return unsupported(B.STR, t);
+    // do_strip(self, BOTHSTRIP): the whitespace-free middle, as PyUnicode_Substring / 2.7
+    // PyString_FromStringAndSize give it (self when nothing is stripped).
+    let n = strLen(self);
+    let i: i64 = 0, j = n;
+    while (i < n && isSpaceChar(strChar(self, i))) i++;
+    while (j > i && isSpaceChar(strChar(self, j - 1))) j--;
+    return strSubscriptSlice(self, i, j - i, 1);
   } else if (t == T.STR && method == M.JOIN) {
     if (argc != 1) return badArgs(200 + method);
     return strJoin(self, arg(args, 0));
@@ -1221,6 +1238,99 @@ function dictList(d: u64, method: i32): u64 {
 
 function listDelSliceOk(l: u64, i: i64): bool {
   return listDelSlice(l, i, i + 1);
+}
+
+/** Py_UNICODE_ISSPACE (3.x) / isspace in the C locale (2.7 str). */
+function isSpaceChar(c: u32): bool {
+  if (c == 32 || (c >= 9 && c <= 13)) return true;
+  if (PY2()) return false;
+  return (c >= 0x1c && c <= 0x1f) || c == 0x85 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
+}
+
+// @ts-ignore: decorator
+@inline const MAX_PREALLOC: i64 = 12;
+
+/**
+ * str.split() and str.split(sep) (Objects/stringlib/split.h split_whitespace / split_char / split, 2.7 –
+ * 3.13): PyList_New(PREALLOC_SIZE(maxcount)) — 12 slots for an unbounded split — the first 12 parts put
+ * in place, the rest appended; the list's size then set to the count (FIX_PREALLOC_SIZE: 12 slots stay
+ * allocated). Each part as STRINGLIB_NEW makes it (one character: the cached str; none: the empty str);
+ * a string with nothing to split at is the list's only item itself.
+ */
+function strSplit(self: u64, sep: u64): u64 {
+  let n = strLen(self);
+  // 3.x: a separator longer than the string (or of a wider kind) → [self] in a list of 1.
+  if (!PY2() && sep != 0 && strLen(sep) > n) {
+    let one = newList(1);
+    if (one == 0) return 0;
+    INCREF(self);
+    listSetItem(one, 0, self);
+    return one;
+  }
+  // PREALLOC_SIZE(maxcount): maxcount is unbounded up to 3.11; 3.12+ bounds it by what the string can
+  // hold ((n - 1) / 2 + 1 words, n / len(sep) + 1 parts), so short strings get smaller lists.
+  let prealloc = MAX_PREALLOC;
+  if (VERSION() >= 312) {
+    let maxcount: i64 = sep == 0 ? (n - 1) / 2 + 1 : n / strLen(sep) + 1;
+    prealloc = maxcount >= MAX_PREALLOC ? MAX_PREALLOC : maxcount + 1;
+  }
+  let l = newList(prealloc);
+  if (l == 0) return 0;
+  let count: i64 = 0;
+  let i: i64 = 0, j: i64 = 0;
+  if (sep == 0) {
+    while (true) {
+      while (i < n && isSpaceChar(strChar(self, i))) i++;
+      if (i == n) break;
+      j = i;
+      i++;
+      while (i < n && !isSpaceChar(strChar(self, i))) i++;
+      if (j == 0 && i == n) {
+        INCREF(self);
+        listSetItem(l, 0, self);
+        count++;
+        break;
+      }
+      if (!splitAdd(l, self, j, i, count)) return 0;
+      count++;
+    }
+  } else {
+    let m = strLen(sep);
+    let c0 = strChar(sep, 0);
+    while (j + m <= n) {
+      let hit = strChar(self, j) == c0;
+      for (let k: i64 = 1; hit && k < m; k++) hit = strChar(self, j + k) == strChar(sep, k);
+      if (hit) {
+        if (!splitAdd(l, self, i, j, count)) return 0;
+        count++;
+        i = j = j + m;
+      } else {
+        j++;
+      }
+    }
+    if (count == 0) {
+      INCREF(self);
+      listSetItem(l, 0, self);
+      count++;
+    } else {
+      if (!splitAdd(l, self, i, n, count)) return 0;
+      count++;
+    }
+  }
+  st64(l + 16, <u64>count); // FIX_PREALLOC_SIZE (the list's size; its allocated slots stay)
+  return l;
+}
+
+/** SPLIT_ADD: part [i, j) of s as the count-th item. */
+function splitAdd(l: u64, s: u64, i: i64, j: i64, count: i64): bool {
+  let sub = j - i == 0 ? emptyStr() : j - i == 1 ? charStr(strChar(s, i)) : strSlice(s, i, j - i, 1);
+  if (sub == 0) return false;
+  if (count < MAX_PREALLOC) { listSetItem(l, count, sub); return true; }
+  // Past the preallocated slots: _PyList_AppendTakeRef / PyList_Append at the list's size.
+  let ok = listAppend(l, sub);
+  DECREF(sub);
+  return ok;
 }
 
 /** str.join(iterable of str): PySequence_Fast (the list itself, or a list made from the iterable), one result str. */

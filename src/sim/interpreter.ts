@@ -108,7 +108,7 @@ const MESSAGES: Record<number, string> = {
   23: "an int operation on values beyond 64 bits (bitwise &, |, ^; ** with an exponent beyond 2**240 (2.7-3.10) or 2**60 (3.11+); << beyond 2**60 bits)",
   24: "integer division result too large for a float",
   25: "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
-  26: "cannot convert float infinity to integer", 27: "cannot convert float NaN to integer",
+  26: "cannot convert float infinity to integer", 27: "cannot convert float NaN to integer", 28: "empty separator",
 };
 
 /** True if `name` is one of the space-separated names of `list` (src/profiles/python-names.ts). */
