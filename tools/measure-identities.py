@@ -14,7 +14,7 @@ import sys
 import json
 import subprocess
 
-SETUP = 't = (1, 2, 3); s = "abc"; e = ""; i = 10 ** 6; f = 1.5; u = "x"; fz = frozenset([1])'
+SETUP = 't = (1, 2, 3); s = "abc"; e = ""; i = 10 ** 6; f = 1.5; u = "x"; fz = frozenset([1]); c = "a,b"'
 EXPRESSIONS = [
     "t[:] is t", "t[0:0] is ()", "t[0:3:1] is t", "t[1:1] is t[2:2]", "tuple(t) is t",
     "t * 1 is t", "t + () is t", "() + t is t", "t * 0 is ()",
@@ -23,6 +23,8 @@ EXPRESSIONS = [
     "s[:] is s", "s[0] is s[0:1]", "s[1:1] is e", "s[::-1][2] is s[0]",
     "str(s) is s", "int(i) is i", "float(f) is f", "abs(i) is i", "+i is i", "frozenset(fz) is fz",
     "tuple(x for x in t[0:0]) is ()", "tuple(list(t)) is t", "tuple([]) is ()",
+    "s.upper() is s.upper()", "u.lower() is u", "e.upper() is e", "s.strip() is s", "s.split()[0] is s",
+    "s.split(',')[0] is s", "c.split(',')[1] is c[2]", "c.split(',')[0] is c[0:1]", "s.startswith('ab') is True",
 ]
 
 

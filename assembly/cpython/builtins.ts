@@ -6,7 +6,7 @@
  * Ids are shared with the host (src/python/builtins.ts).
  */
 import { DEBUG, Err, raise, failed } from "../config";
-import { ld64, st64, ld32 } from "../kernel/memory";
+import { ld64, st64, ld32, st8 } from "../kernel/memory";
 import {
   P, param, PY2, VERSION, T, typeOf, INCREF, DECREF, XDECREF, Py_None, Py_True, Py_False, newBool, REFCNT,
   genThreshold, genCount, GC_ENABLED, memMalloc, memFree, typeAddr, initObject, gcMalloc, gcTrack, gcUntrack, gcFree,
@@ -23,7 +23,9 @@ import { newRange, newDictIter, iterNext, ITER_DONE, rangeLen, listExtendFromIte
 import { getIter, objLen, lessThan, strOf, binaryOp, Msg } from "./ops";
 import { kmemAlloc } from "../kernel/kmem";
 import { Exc, setExc, builtinId, excPending } from "./interp";
-import { newStrFromUtf8, strLen, strChar, newBytesZeroed, newBytes, emptyStr, charStr, strSlice, strSubscriptSlice } from "./str";
+import {
+  newStrFromUtf8, strLen, strChar, newBytesZeroed, newBytes, emptyStr, charStr, strSlice, strSubscriptSlice, allocStr, strData,
+} from "./str";
 import { textReset, textChar, textPtr, textLen } from "./text";
 import { newSet, setAdd, setDiscard, isAnySet } from "./set";
 import { newEnumerate, newZip, zipList27, newListRevIter } from "./iter";
@@ -51,7 +53,7 @@ export const enum M {
   APPEND = 1, POP, EXTEND, INSERT, INDEX, COUNT, SORT, REVERSE, REMOVE,
   GET = 16, KEYS, ITEMS, VALUES, DICT_POP, SETDEFAULT, UPDATE,
   ADD = 32, DISCARD,
-  JOIN = 48, ENCODE, SPLIT, STRIP,
+  JOIN = 48, ENCODE, SPLIT, STRIP, STARTSWITH, ENDSWITH, UPPER, LOWER,
 }
 
 function unsupported(id: i32, t: i32): u64 {
@@ -1141,6 +1143,39 @@ export function callMethod(self: u64, method: i32, nameIndex: i32, args: usize, 
     while (i < n && isSpaceChar(strChar(self, i))) i++;
     while (j > i && isSpaceChar(strChar(self, j - 1))) j--;
     return strSubscriptSlice(self, i, j - i, 1);
+  } else if (t == T.STR && (method == M.STARTSWITH || method == M.ENDSWITH)) {
+    // tailmatch: a bool, nothing allocated; a tuple of candidates is tried in order.
+    if (argc != 1) return argc > 1 ? unsupported(B.STR, t) : badArgs(200 + method);
+    let a = arg(args, 0);
+    if (typeOf(a) == T.STR) return newBool(tailMatch(self, a, method == M.ENDSWITH));
+    if (typeOf(a) == T.TUPLE) {
+      let k = tupleSize(a);
+      for (let i: i64 = 0; i < k; i++) {
+        let c = tupleItem(a, i);
+        if (typeOf(c) != T.STR) return badArgs(200 + method);
+        if (tailMatch(self, c, method == M.ENDSWITH)) return newBool(true);
+      }
+      return newBool(false);
+    }
+    return badArgs(200 + method);
+  } else if (t == T.STR && (method == M.UPPER || method == M.LOWER)) {
+    // 3.x ascii_upper_or_lower: PyUnicode_New(len, 127) — always a new str (no character cache), the
+    // empty str for len 0; a non-ASCII str goes through case_operation (not modelled). 2.7 string_upper /
+    // string_lower: PyString_FromStringAndSize(NULL, n) (nullstring for n == 0), filled.
+    if (argc != 0) return badArgs(200 + method);
+    let n = strLen(self);
+    if (!PY2() && (ld32(self + 32) & (1 << 6)) == 0) return unsupported(B.STR, t);
+    if (n == 0) return emptyStr();
+    let o = allocStr(n, 1, true);
+    if (o == 0) return 0;
+    let d = strData(o);
+    for (let i: i64 = 0; i < n; i++) {
+      let c = strChar(self, i);
+      if (method == M.UPPER && c >= 97 && c <= 122) c -= 32;
+      else if (method == M.LOWER && c >= 65 && c <= 90) c += 32;
+      st8(d + <u64>i, <u8>c);
+    }
+    return o;
   } else if (t == T.STR && method == M.JOIN) {
     if (argc != 1) return badArgs(200 + method);
     return strJoin(self, arg(args, 0));
@@ -1238,6 +1273,15 @@ function dictList(d: u64, method: i32): u64 {
 
 function listDelSliceOk(l: u64, i: i64): bool {
   return listDelSlice(l, i, i + 1);
+}
+
+/** str.startswith / endswith of one candidate. */
+function tailMatch(s: u64, p: u64, end: bool): bool {
+  let n = strLen(s), m = strLen(p);
+  if (m > n) return false;
+  let off = end ? n - m : 0;
+  for (let i: i64 = 0; i < m; i++) if (strChar(s, off + i) != strChar(p, i)) return false;
+  return true;
 }
 
 /** Py_UNICODE_ISSPACE (3.x) / isspace in the C locale (2.7 str). */
