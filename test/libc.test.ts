@@ -67,8 +67,9 @@ describe("start-up heap", () => {
       const pid = new Interpreter(m).startProcess();
       const h = STARTUP_HEAP[v];
       const heap = m.maps(pid).find((x) => x.heap)!;
-      // The interpreter's own start-up allocations (the model's, a few KiB) may have grown it by a step.
-      expect(Number(heap.end - heap.start)).toBeGreaterThanOrEqual(h.brkSize);
+      // The interpreter's own start-up allocations (the model's, a few KiB) may have grown it by a step; freeing the
+      // agent's 64 KiB recv buffer into the top may have trimmed it (3.9: its top then exceeds trim_threshold).
+      expect(Number(heap.end - heap.start)).toBeGreaterThanOrEqual(h.brkSize - 64 * 1024);
       expect(Number(heap.end - heap.start)).toBeLessThanOrEqual(h.brkSize + 256 * 1024);
       expect(h.present.reduce((s, [, n]) => s + n, 0) * 4).toBe(h.rssKiB);
     });

@@ -616,6 +616,11 @@ let suBrkSize: u64 = 0;
 let suTop: u64 = 0;
 let suMmapThreshold: u64 = 0;
 let suTrimThreshold: u64 = 0;
+/** The recv buffer's chunk in the start-up heap being built (0: none). */
+let suRecv: u64 = 0;
+/** request2size(65,536 + the str/bytes header: 37 in 2.7, 33 in 3.x) = 65,584: the agent's recv(65536) buffer. */
+// @ts-ignore: decorator
+@inline const RECV_BUFFER_CHUNK: u64 = 65584;
 
 export function configureStartupHeap(table: usize, n: i32, brkSize: u64, top: u64, mmapThreshold: u64, trimThreshold: u64): void {
   suTable = table;
@@ -649,7 +654,13 @@ export function libcStartupHeap(): bool {
     st64(base + off + 8, size | PREV_INUSE);
     pos = off + size;
   }
-  if (suTop > pos) st64(base + pos + 8, (suTop - pos) | PREV_INUSE);
+  // The agent's recv buffer: the in-use chunk just below the measured top (RECV_BUFFER_CHUNK).
+  let recv: u64 = suTop >= pos + RECV_BUFFER_CHUNK ? suTop - RECV_BUFFER_CHUNK : 0;
+  if (recv != 0) {
+    if (recv > pos) st64(base + pos + 8, (recv - pos) | PREV_INUSE);
+    st64(base + recv + 8, RECV_BUFFER_CHUNK | PREV_INUSE);
+    suRecv = base + recv;
+  } else if (suTop > pos) st64(base + pos + 8, (suTop - pos) | PREV_INUSE);
   st64(base + suTop + 8, (suBrkSize - suTop) | PREV_INUSE);
   st64(S_TOP, base + suTop);
   for (let i = 0; i < suCount; i++) {
@@ -676,6 +687,13 @@ export function libcStartupHeap(): bool {
  */
 export function libcStartupThresholds(): void {
   if (suCount == 0) return;
+  // The measurement saw the agent (src/real/agent.py) blocked in s.recv(65536), whose 65,536-byte str/bytes
+  // buffer is the chunk just below the top (3.13: the last free chunk ends exactly there). While a step runs,
+  // recv has returned and shrunk it with realloc, and _int_free merged the rest back into the top.
+  if (suRecv != 0) {
+    releaseChunk(suRecv, RECV_BUFFER_CHUNK);
+    suRecv = 0;
+  }
   if (suMmapThreshold > ld64(S_MMAP_THRESHOLD)) st64(S_MMAP_THRESHOLD, suMmapThreshold);
   if (suTrimThreshold > ld64(S_TRIM_THRESHOLD)) st64(S_TRIM_THRESHOLD, suTrimThreshold);
 }
