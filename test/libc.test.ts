@@ -39,16 +39,17 @@ describe("small requests split free large chunks, as glibc does", () => {
   // range) after each step. From op 22 on, glibc serves each 600-byte request from the chunk an array
   // left when it moved (the unsorted scan's last remainder, or the best fit of the bin search:
   // _int_malloc, glibc 2.36 malloc.c L4018-4048, L4242-4346); a model that takes them from the top
-  // goes wrong at op 22. Op 30 is the first placement that needs coalescing of free neighbours
-  // (_int_free, L4596-4617), which the model does not do.
-  it("list_interleaved: every placement and brk size up to op 29", async () => {
+  // goes wrong at op 22. From op 30 on, placements need the coalescing of free neighbours (_int_free,
+  // L4596-4617) and realloc's expansion into a free next chunk (_int_realloc, L4856-4864); op 38 is the
+  // first the model still gets wrong.
+  it("list_interleaved: every placement and brk size up to op 37", async () => {
     const m = await debugMachine();
     const pid = m.spawn();
     const ptrs = new Map<number, bigint>();
     const got: string[] = [];
     const want: string[] = [];
     for (const r of probes.scenarios.list_interleaved.results) {
-      if (r.i > 29) break;
+      if (r.i > 37) break;
       const p = r.op === "m" ? m.cMalloc(pid, r.req) : m.cRealloc(pid, ptrs.get(r.id) ?? 0n, r.req);
       ptrs.set(r.id, p);
       const heap = m.maps(pid).find((v) => v.heap)!;
@@ -66,8 +67,9 @@ describe("start-up heap", () => {
       const pid = new Interpreter(m).startProcess();
       const h = STARTUP_HEAP[v];
       const heap = m.maps(pid).find((x) => x.heap)!;
-      // The interpreter's own start-up allocations (the model's, a few KiB) may have grown it by a step.
-      expect(Number(heap.end - heap.start)).toBeGreaterThanOrEqual(h.brkSize);
+      // The interpreter's own start-up allocations (the model's, a few KiB) may have grown it by a step; freeing the
+      // agent's 64 KiB recv buffer into the top may have trimmed it (3.9: its top then exceeds trim_threshold).
+      expect(Number(heap.end - heap.start)).toBeGreaterThanOrEqual(h.brkSize - 64 * 1024);
       expect(Number(heap.end - heap.start)).toBeLessThanOrEqual(h.brkSize + 256 * 1024);
       expect(h.present.reduce((s, [, n]) => s + n, 0) * 4).toBe(h.rssKiB);
     });

@@ -38,10 +38,14 @@
  *     the old top, its old size freed back into the top (glibc's newp == next).
  *   A top chunk above trim_threshold is trimmed back to top_pad.
  *
- * Simplifications (docs/glibc-malloc.md): one arena; no consolidation of
- * free small chunks with their neighbours; large free chunks coalesce only
- * with the top chunk; a small request that misses its exact-size list does
- * not look at the exact-size lists of larger sizes (glibc's larger small bins).
+ * Free chunks on the large list coalesce with free neighbours there, backward
+ * and forward, or into the top (_int_free); realloc grows into a free next
+ * chunk before it moves (_int_realloc).
+ *
+ * Simplifications (docs/glibc-malloc.md): one arena; chunks on the exact-size
+ * lists (tcache, fastbins) never coalesce, and there is no 7-chunk tcache limit;
+ * a small request that misses its exact-size list does not look at the
+ * exact-size lists of larger sizes (glibc's larger small bins).
  *
  * State (in simulated memory at LIBC_DATA, like main_arena and mp_):
  */
@@ -346,7 +350,15 @@ function takeLarge(nb: u64): u64 {
     let rem = best + nb;
     st64(best + 8, nb | (ld64(best + 8) & PREV_INUSE));
     st64(rem + 8, (bestSize - nb) | PREV_INUSE);
-    releaseChunk(rem, bestSize - nb);
+    if (bestSize - nb <= SMALL_MAX) {
+      // A small remainder goes to unsorted (L4300-4331), free, not to tcache: keep it on the large list
+      // so that it stays free for coalescing (its next chunk's PREV_INUSE is already clear).
+      st64(rem + 16, ld64(S_LARGE_FREE));
+      st64(S_LARGE_FREE, rem);
+      st64(next, bestSize - nb); // set_foot
+    } else {
+      releaseChunk(rem, bestSize - nb);
+    }
   } else {
     setPrevInuse(next);
   }
@@ -368,6 +380,18 @@ function releaseChunk(c: u64, size: u64): void {
     st64(bin, c);
     return;
   }
+  // _int_free (glibc 2.36 L4596-4651): consolidate backward with a free previous chunk (its PREV_INUSE
+  // bit is clear), forward with a free next chunk, or into the top. Free chunks here are those on the
+  // large list (their next chunk's PREV_INUSE is clear); the exact-size lists stand for tcache and
+  // fastbins, whose chunks stay "in use" and are not merged.
+  let merged = false;
+  if ((ld64(c + 8) & PREV_INUSE) == 0) {
+    let prevSize = ld64(c);
+    c -= prevSize;
+    size += prevSize;
+    unlinkFree(c);
+    merged = true;
+  }
   let next = c + size;
   let top = ld64(S_TOP);
   if (next == top) {
@@ -378,11 +402,33 @@ function releaseChunk(c: u64, size: u64): void {
     maybeTrim();
     return;
   }
+  let nextSize = chunksize(next);
+  if ((ld64(next + nextSize + 8) & PREV_INUSE) == 0) {
+    unlinkFree(next);
+    size += nextSize;
+    next = c + size;
+    merged = true;
+  }
+  if (merged) st64(c + 8, size | PREV_INUSE); // set_head
   st64(c + 16, ld64(S_LARGE_FREE));
   st64(S_LARGE_FREE, c);
   if (ld64(S_LR_ALONE) != 0) st64(S_LR_ALONE, 0); // the unsorted bin holds another chunk now
   st64(next, size); // prev_size footer
   st64(next + 8, ld64(next + 8) & ~PREV_INUSE);
+}
+
+/** unlink_chunk: takes free chunk c off the large list (it is there: its next chunk's PREV_INUSE is clear). */
+function unlinkFree(c: u64): void {
+  let prevLink = S_LARGE_FREE;
+  let f = ld64(prevLink);
+  while (f != 0 && f != c && !failed()) {
+    prevLink = f + 16;
+    f = ld64(prevLink);
+  }
+  if (DEBUG) assert(f == c || failed());
+  if (f == c) st64(prevLink, ld64(c + 16));
+  // The last remainder merged into another chunk is no longer alone in unsorted as itself.
+  if (c == ld64(S_LAST_REMAINDER) && ld64(S_LR_ALONE) != 0) st64(S_LR_ALONE, 0);
 }
 
 /** systrim: give back whole pages above top_pad when the top chunk exceeds the trim threshold. */
@@ -509,6 +555,24 @@ export function libcRealloc(mem: u64, n: u64): u64 {
     releaseChunk(rem, size);
     return mem;
   }
+  // Expand forward into a free next chunk (L4856-4864), splitting off what is left over (L4900-4912).
+  let nextSize = chunksize(next);
+  if ((ld64(next + nextSize + 8) & PREV_INUSE) == 0 && size + nextSize >= nb) {
+    unlinkFree(next);
+    let newSize = size + nextSize;
+    if (newSize - nb >= MINSIZE) {
+      st64(c + 8, nb | (head & PREV_INUSE));
+      let rem = c + nb;
+      st64(rem + 8, (newSize - nb) | PREV_INUSE);
+      // glibc sets the remainder's next PREV_INUSE before _int_free clears it again when it is not tcache'd.
+      setPrevInuse(c + newSize);
+      releaseChunk(rem, newSize - nb);
+    } else {
+      st64(c + 8, newSize | (head & PREV_INUSE));
+      setPrevInuse(c + newSize);
+    }
+    return mem;
+  }
   let fresh = libcMalloc(n);
   if (fresh == 0) return 0;
   copyRange(fresh, mem, size - SIZE_SZ);
@@ -552,6 +616,11 @@ let suBrkSize: u64 = 0;
 let suTop: u64 = 0;
 let suMmapThreshold: u64 = 0;
 let suTrimThreshold: u64 = 0;
+/** The recv buffer's chunk in the start-up heap being built (0: none). */
+let suRecv: u64 = 0;
+/** request2size(65,536 + the str/bytes header: 37 in 2.7, 33 in 3.x) = 65,584: the agent's recv(65536) buffer. */
+// @ts-ignore: decorator
+@inline const RECV_BUFFER_CHUNK: u64 = 65584;
 
 export function configureStartupHeap(table: usize, n: i32, brkSize: u64, top: u64, mmapThreshold: u64, trimThreshold: u64): void {
   suTable = table;
@@ -585,7 +654,13 @@ export function libcStartupHeap(): bool {
     st64(base + off + 8, size | PREV_INUSE);
     pos = off + size;
   }
-  if (suTop > pos) st64(base + pos + 8, (suTop - pos) | PREV_INUSE);
+  // The agent's recv buffer: the in-use chunk just below the measured top (RECV_BUFFER_CHUNK).
+  let recv: u64 = suTop >= pos + RECV_BUFFER_CHUNK ? suTop - RECV_BUFFER_CHUNK : 0;
+  if (recv != 0) {
+    if (recv > pos) st64(base + pos + 8, (recv - pos) | PREV_INUSE);
+    st64(base + recv + 8, RECV_BUFFER_CHUNK | PREV_INUSE);
+    suRecv = base + recv;
+  } else if (suTop > pos) st64(base + pos + 8, (suTop - pos) | PREV_INUSE);
   st64(base + suTop + 8, (suBrkSize - suTop) | PREV_INUSE);
   st64(S_TOP, base + suTop);
   for (let i = 0; i < suCount; i++) {
@@ -612,6 +687,13 @@ export function libcStartupHeap(): bool {
  */
 export function libcStartupThresholds(): void {
   if (suCount == 0) return;
+  // The measurement saw the agent (src/real/agent.py) blocked in s.recv(65536), whose 65,536-byte str/bytes
+  // buffer is the chunk just below the top (3.13: the last free chunk ends exactly there). While a step runs,
+  // recv has returned and shrunk it with realloc, and _int_free merged the rest back into the top.
+  if (suRecv != 0) {
+    releaseChunk(suRecv, RECV_BUFFER_CHUNK);
+    suRecv = 0;
+  }
   if (suMmapThreshold > ld64(S_MMAP_THRESHOLD)) st64(S_MMAP_THRESHOLD, suMmapThreshold);
   if (suTrimThreshold > ld64(S_TRIM_THRESHOLD)) st64(S_TRIM_THRESHOLD, suTrimThreshold);
 }
