@@ -20,7 +20,7 @@ import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listIt
   listAppendSteal, listResize, listPreallocate, listAllocated, listPop, listDelSlice, copyItemsIncref } from "./sequence";
 import { newDict, dictGet, dictSet, dictLen } from "./dict";
 import { newRange, newDictIter, iterNext, ITER_DONE, rangeLen, listExtendFromIter } from "./iter";
-import { getIter, objLen, lessThan, strOf, binaryOp, Msg } from "./ops";
+import { getIter, objLen, hasLen, lessThan, strOf, binaryOp, Msg } from "./ops";
 import { kmemAlloc } from "../kernel/kmem";
 import { Exc, setExc, builtinId, excPending } from "./interp";
 import {
@@ -482,16 +482,6 @@ function indexOverflowed(): u64 {
  *   the over-allocation when the size is at least half of it).
  * A list or tuple source is copied item by item (incref), without an iterator.
  */
-/**
- * Types with __len__ (_PyObject_HasLen; PyObject_LengthHint asks them first): list(x), x's items
- * preallocated (3.8 list___init__, 3.9+ list_extend), resized to (3.6/3.7, 2.7), tuple(x) sized.
- */
-function hasLen(t: i32): bool {
-  return t == T.LIST || t == T.TUPLE || t == T.RANGE || t == T.DICT || t == T.STR || t == T.BYTES ||
-    t == T.DICTKEYS || t == T.DICTVALUES || t == T.DICTITEMS || t == T.SET || t == T.FROZENSET ||
-    t == T.BYTEARRAY || t == T.ARRAY || t == T.CTYPES_ARRAY;
-}
-
 export function listFromIterable(src: u64): u64 {
   let l = newList(0);
   if (l == 0) return 0;

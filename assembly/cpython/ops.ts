@@ -356,6 +356,17 @@ export function truthy(o: u64): bool {
   return true;
 }
 
+/**
+ * Types with __len__ (_PyObject_HasLen; PyObject_LengthHint asks them first), the ones objLen measures:
+ * list(x) preallocates x's length (3.8 list___init__, 3.9+ list_extend; 3.6/3.7 and 2.7 resize to it),
+ * tuple(x) starts at it.
+ */
+export function hasLen(t: i32): bool {
+  return t == T.STR || t == T.BYTES || t == T.LIST || t == T.TUPLE || t == T.DICT || t == T.DICTKEYS ||
+    t == T.DICTVALUES || t == T.DICTITEMS || t == T.RANGE || t == T.SET || t == T.FROZENSET ||
+    t == T.BYTEARRAY || t == T.ARRAY || t == T.CTYPES_ARRAY;
+}
+
 export function objLen(o: u64): i64 {
   let t = typeOf(o);
   if (t == T.STR || t == T.BYTES || t == T.LIST || t == T.TUPLE) return <i64>ld64(o + 16);

@@ -79,7 +79,14 @@ function newStrObject(len: i64, kind: i32, ascii: bool): u64 {
   let header = ascii ? asciiHeader() : compactHeader();
   let o = objMalloc(header + <u64>(len + 1) * <u64>kind);
   if (o == 0) return 0;
-  st64(o, 1);
+  initCompactStr(o, 1, len, kind, ascii);
+  return o;
+}
+
+/** A 3.x compact str's header at `o` (refcount rc, len characters of `kind` bytes) and its terminating NUL. */
+function initCompactStr(o: u64, rc: u64, len: i64, kind: i32, ascii: bool): void {
+  let header = ascii ? asciiHeader() : compactHeader();
+  st64(o, rc);
   st64(o + 8, typeAddr_(T.STR));
   st64(o + 16, <u64>len);
   st64(o + 24, <u64>-1);
@@ -96,7 +103,6 @@ function newStrObject(len: i64, kind: i32, ascii: bool): u64 {
   if (kind == 1) st8(data + <u64>len, 0);
   else if (kind == 2) st16(data + (<u64>len << 1), 0);
   else st32(data + (<u64>len << 2), 0);
-  return o;
 }
 
 import { typeAddr } from "./runtime";
@@ -253,23 +259,9 @@ export function initStaticStrs(): void {
 
 function writeStaticStr(c: u32, n: i64): void {
   let o = staticCharAddr(n == 0 ? 256 : c);
-  {
-    let ascii = n == 0 || c < 128;
-    st64(o, staticRefcnt());
-    st64(o + 8, typeAddr_(T.STR));
-    st64(o + 16, <u64>n);
-    st64(o + 24, <u64>-1);
-    st32(o + 32, (1 << 2) | (1 << 5) | (ascii ? 1 << 6 : 0) | (param(P.VERSION) < 312 ? 1 << 7 : 0));
-    if (param(P.VERSION) < 312) st64(o + 40, 0); // wstr
-    if (!ascii) {
-      st64(o + 48 - (param(P.VERSION) < 312 ? 0 : 8), 0); // utf8_length
-      st64(o + 56 - (param(P.VERSION) < 312 ? 0 : 8), 0); // utf8
-      if (param(P.VERSION) < 312) st64(o + 64, 0); // wstr_length
-    }
-    let data = o + (ascii ? asciiHeader() : compactHeader());
-    if (n == 1) st8(data, <u8>c);
-    st8(data + <u64>n, 0);
-  }
+  let ascii = n == 0 || c < 128;
+  initCompactStr(o, staticRefcnt(), n, 1, ascii);
+  if (n == 1) st8(o + (ascii ? asciiHeader() : compactHeader()), <u8>c);
 }
 
 /** A new reference to a 3.11+ static str (n: 0 or 1 characters). */

@@ -429,6 +429,11 @@ function breakCow(mm: Mm, slot: usize, vpn: u64, f: u32): u32 {
     mapcountDec(f);
     rememberCopy(vpn, nf, f);
   }
+  return installCowCopy(mm, slot, vpn, nf);
+}
+
+/** The end of a CoW break: the process maps its new frame nf, writable and dirty; one minor fault. */
+function installCowCopy(mm: Mm, slot: usize, vpn: u64, nf: u32): u32 {
   mapcountInc(nf);
   let pte = mkPte(nf, PTE_PRESENT | PTE_WRITE | PTE_DIRTY);
   store<u32>(slot, pte);
@@ -443,12 +448,7 @@ function breakCowUnchanged(mm: Mm, slot: usize, vpn: u64, f: u32): u32 {
   let nf = allocFrameSharing(f);
   if (nf == u32.MAX_VALUE) return killCurrent(9, Err.OOM, vpn << PAGE_SHIFT);
   mapcountDec(f);
-  mapcountInc(nf);
-  let pte = mkPte(nf, PTE_PRESENT | PTE_WRITE | PTE_DIRTY);
-  store<u32>(slot, pte);
-  mm.minflt++;
-  mm.cowFaults++;
-  tlbEvict(vpn);
+  let pte = installCowCopy(mm, slot, vpn, nf);
   slotShares++;
   return pte;
 }
