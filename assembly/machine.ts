@@ -20,11 +20,11 @@ import * as text from "./cpython/text";
 import * as kmem from "./kernel/kmem";
 import * as gcmod from "./cpython/gc";
 import { LIBPYTHON_DATA, LIBPYTHON_DATA_SIZE, LIBC_DATA, LIBC_DATA_SIZE } from "./cpython/image";
-import { framesInit, framesUsed, framesReserved, slotsUsed, PAGE_SHIFT, mapcount } from "./kernel/frames";
+import { framesInit, framesUsed, framesReserved, slotsUsed, lazySlotsUsed, PAGE_SHIFT, mapcount } from "./kernel/frames";
 import { ptePtr, pteFrame, PTE_PRESENT, PTE_WRITE, PTE_DIRTY } from "./kernel/pagetable";
 import { kmemBytesUsed } from "./kernel/kmem";
 import { isAlive, mmOf, vmaAt, pidCount } from "./kernel/mm";
-import { switchTo, ld64, st64, ld8, st8, fillRange, wr, slotShares } from "./kernel/memory";
+import { switchTo, ld64, st64, ld8, st8, fillRange, wr, slotShares, lazyFills } from "./kernel/memory";
 import * as sys from "./kernel/syscalls";
 import * as check from "./kernel/check";
 import { smapsRollup as rollupOf, rollupPtr as rollupAddr } from "./kernel/smaps";
@@ -182,6 +182,16 @@ export function framesHighWater(): u32 {
 /** Host pages holding frame bytes (frames with equal bytes may share one: kernel/frames.ts). */
 export function slotsInUse(): u32 {
   return slotsUsed();
+}
+
+/** Frames whose bytes are described by a record, not stored (kernel/lazy.ts). */
+export function lazySlotsInUse(): u32 {
+  return lazySlotsUsed();
+}
+
+/** Described pages generated for reading so far (kernel/memory.ts). */
+export function lazyPagesFilled(): u64 {
+  return lazyFills;
 }
 
 /** Copies whose bytes came back equal to their source's and now share its host page. */

@@ -31,6 +31,7 @@ import { arrayIterNext } from "./array";
 import { getIter } from "./ops";
 import { listDelSlice, listAppend } from "./sequence";
 import { genNext } from "./gen";
+import { runStart, runItem } from "./runs";
 import { strLen, strChar, charStr, bytesByte } from "./str";
 
 // --- range ----------------------------------------------------------------------------------------
@@ -150,12 +151,19 @@ function extendFromRangeIter(l: u64, it: u64): void {
   let req: u32 = param(P.INT_ONE_DIGIT_REQUEST) == 32 ? 32 : 28;
   let type = typeAddr(T.INT);
   let lvTag = param(P.INT_LV_TAG) != 0;
+  let bsize = <u64>((((req - 1) >> ALIGNMENT_SHIFT) + 1) << ALIGNMENT_SHIFT);
+  runStart(ld64(l + 24), bsize, <i64>ld64(it + (v312 ? 24 : 32)));
   while (true) {
     pymallocMarkPool(req);
     let o = iterNext(it);
     if (o == ITER_DONE) return;
     listAppendSteal(l, o);
     if (failed()) { appendAll(l, it); return; }
+    // Full pools behind the run keep their bytes as descriptions (runs.ts).
+    let ov = intValue(o);
+    if (ov >= NSMALLPOS || ov < -NSMALLNEG) {
+      if (ov < ONE_DIGIT_LIMIT && ov > -ONE_DIGIT_LIMIT) runItem(o, listSize(l) - 1, ld64(l + 24));
+    }
     let shares = slotMoves; // translations stay valid while no page moved host slot
     let ih = wrSpan(it, v312 ? 40 : 48);
     let lh = wrSpan(l, 40);
@@ -182,7 +190,6 @@ function extendFromRangeIter(l: u64, it: u64): void {
     let b = pymallocCarveRun(req, max);
     if (b == 0) continue;
     let k = carvedBlocks;
-    let bsize = <u64>((((req - 1) >> ALIGNMENT_SHIFT) + 1) << ALIGNMENT_SHIFT);
     let p = wr(b); // pages written by the ordinary item: no fault
     let s = wr(slot);
     if (DEBUG) assert(slotMoves == shares); // (no copy-on-write fault moved a page since ih, lh)

@@ -384,6 +384,18 @@ export function pymallocCarveRun(nbytes: u32, max: u64): u64 {
   return fb;
 }
 
+/**
+ * How many blocks of `bsize` bytes the pool at `pool` holds, if it is full
+ * (every block handed out: ref.count at the pool's capacity, no free block,
+ * nothing left to carve); 0 otherwise. Reads the header only.
+ */
+export function fullPoolBlocks(pool: u64, bsize: u64): u32 {
+  let nb = <u32>((POOL_SIZE - <u64>POOL_OVERHEAD) / bsize);
+  if (ld32(pool + P_COUNT) != nb || ld64(pool + P_FREEBLOCK) != 0) return 0;
+  if (ld32(pool + P_NEXTOFFSET) <= ld32(pool + P_MAXNEXTOFFSET)) return 0;
+  return nb;
+}
+
 /** A pool with no free block left leaves its usedpools ring. */
 function unlinkFullPool(pool: u64): void {
   let next = ld64(pool + P_NEXTPOOL);
@@ -391,6 +403,13 @@ function unlinkFullPool(pool: u64): void {
   st64(next + P_PREVPOOL, prev);
   st64(prev + P_NEXTPOOL, next);
 }
+
+/**
+ * The pool the last new pool was, if it was carved off an arena's never-used
+ * space (arenas are fresh mappings: every byte of it was zero until this
+ * pool's first allocation); 0 if it came from an arena's free pools.
+ */
+export let lastFreshPool: u64 = 0;
 
 function allocateFromNewPool(size: u32): u64 {
   let ua = ld64(G_USABLE_ARENAS);
@@ -418,6 +437,7 @@ function allocateFromNewPool(size: u32): u64 {
     st64(ua + A_FREEPOOLS, ld64(pool + P_NEXTPOOL));
     st32(ua + A_NFREEPOOLS, nfp - 1);
     if (nfp - 1 == 0) unlinkFullArena(ua);
+    lastFreshPool = 0;
   } else {
     // Carve a new pool off the arena.
     pool = ld64(ua + A_POOL_ADDRESS);
@@ -427,6 +447,7 @@ function allocateFromNewPool(size: u32): u64 {
     st64(ua + A_POOL_ADDRESS, pool + POOL_SIZE);
     st32(ua + A_NFREEPOOLS, nfp - 1);
     if (nfp - 1 == 0) unlinkFullArena(ua);
+    lastFreshPool = pool;
   }
 
   // Frontlink to used pools.

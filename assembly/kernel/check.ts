@@ -11,7 +11,8 @@
  * Returns the number of violations (0 when all is well); the first one is
  * described by checkFirstFrame / checkFirstKind.
  */
-import { framesReserved, mapcount, ZERO_FRAME, FRAME_SHMEM, frameFlags, frameAddr } from "./frames";
+import { framesReserved, mapcount, ZERO_FRAME, FRAME_SHMEM, frameFlags, frameSlot, slotAddr, isLazySlot, slotCopyOut } from "./frames";
+import { bumpAlloc } from "./kmem";
 import { PTE_PRESENT, PTE_WRITE, LEVEL_ENTRIES, VPN_LIMIT, pteFrame, nextLeaf, leafBase } from "./pagetable";
 import { mmOf, pidCount, vmaAt, ProcState, VM_SHARED, findVma } from "./mm";
 import { kmemAlloc, kmemFree } from "./kmem";
@@ -100,6 +101,9 @@ export function checkMachine(): u32 {
   return violations;
 }
 
+/** Where digestMemory puts a described page's bytes. */
+let digestPage: usize = 0;
+
 /**
  * A digest (FNV-1a over 64-bit words) of every page `pid` has present and
  * not the zero page: the page number, then its bytes. Reads frames directly,
@@ -121,7 +125,15 @@ export function digestMemory(pid: u32): u64 {
       let pte = load<u32>(leaf + (<usize>i << 2));
       if ((pte & PTE_PRESENT) == 0 || pteFrame(pte) == ZERO_FRAME) continue;
       h = (h ^ (base + <u64>i)) * 0x100000001b3;
-      let a = frameAddr(pteFrame(pte));
+      let fs = frameSlot(pteFrame(pte));
+      let a: usize;
+      if (isLazySlot(fs)) {
+        if (digestPage == 0) digestPage = bumpAlloc(65536);
+        slotCopyOut(fs, digestPage);
+        a = digestPage;
+      } else {
+        a = slotAddr(fs);
+      }
       for (let w: usize = 0; w < words; w++) h = (h ^ load<u64>(a + (w << 3))) * 0x100000001b3;
     }
     vpn = base + LEVEL_ENTRIES;

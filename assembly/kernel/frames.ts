@@ -26,6 +26,17 @@
  * into a shared slot first gives the frame a slot of its own (unshareSlot):
  * the software TLB never holds a write entry for a shared slot.
  *
+ * A frame's bytes may also be *described* rather than stored (lazy.ts): its
+ * slot is then a lazy slot (LAZY_SLOT | index), naming a record of lazy.ts
+ * and a page of it, reference-counted like a host slot:
+ *
+ *   lazyDir[c]    ──▶ 16 bytes per lazy slot: +0 record (next free lazy slot while free),
+ *                       +4 page of the record, +8 frames using it (0: free), +12 serial
+ *
+ * A lazy slot is shared by nature: its bytes are read through memory.ts's
+ * cache of generated pages, and a write first gives the frame a host slot of
+ * its own (unshareSlot, which fills it from the record).
+ *
  * Frame 0 is the shared zero page: mapped read-only on the first read of an
  * untouched anonymous page, never written, never counted (vm_normal_page()
  * returns NULL for it, so smaps skips it). Free frame numbers and free slots
@@ -34,6 +45,7 @@
  */
 import { DEBUG, Err, raise } from "../config";
 import { bumpAlloc } from "./kmem";
+import { recordFill } from "./lazy";
 
 // @ts-ignore: decorator
 @inline export const FRAMES_PER_CHUNK_SHIFT: u32 = 8;
@@ -77,6 +89,17 @@ const descDir = memory.data(<i32>MAX_CHUNKS * 4);
 /** Per chunk of 256 slots: their host pages, and their u32 reference counts. */
 const slotDir = memory.data(<i32>MAX_CHUNKS * 4);
 const slotRefDir = memory.data(<i32>MAX_CHUNKS * 4);
+/** Per chunk of 256 lazy slots: their 16-byte entries. */
+const lazyDir = memory.data(<i32>MAX_CHUNKS * 4);
+/** A slot number with this bit set is a lazy slot (its bytes described by a record of lazy.ts). */
+// @ts-ignore: decorator
+@inline export const LAZY_SLOT: u32 = 1 << 31;
+/** The next lazy slot never handed out, the head of the free ones (0: none; lazy slot 0 is never used). */
+let nextFreshLazy: u32 = 0;
+let lazyFreeHead: u32 = 0;
+/** Lazy slots in use, and a serial number per lazy slot handed out (so a cache can tell reuse apart). */
+let lazyInUse: u32 = 0;
+let lazySerial: u32 = 0;
 // @ts-ignore: decorator
 @inline const HOST_PAGE: usize = 4096;
 
@@ -91,6 +114,10 @@ export function framesInit(pageShift: u32, ramBytes: u64): void {
   freeHead = 0;
   slotFreeHead = 0;
   framesInUse = 0;
+  nextFreshLazy = 1;
+  lazyFreeHead = 0;
+  lazyInUse = 0;
+  lazySerial = 0;
   let zero = freshFrame();
   let zslot = freshSlot();
   if (DEBUG) assert(zero == ZERO_FRAME && zslot == 0);
@@ -143,7 +170,21 @@ function freshSlot(): u32 {
 }
 
 // @ts-ignore: decorator
+@inline export function isLazySlot(s: u32): bool {
+  return (s & LAZY_SLOT) != 0;
+}
+
+/** Entry of lazy slot `s` (LAZY_SLOT set). */
+// @ts-ignore: decorator
+@inline function lazyAddr(s: u32): usize {
+  let i = s & ~LAZY_SLOT;
+  return <usize>load<u32>(lazyDir + (<usize>(i >> FRAMES_PER_CHUNK_SHIFT) << 2)) +
+    (<usize>(i & (FRAMES_PER_CHUNK - 1)) << 4);
+}
+
+// @ts-ignore: decorator
 @inline function slotRefAddr(s: u32): usize {
+  if (isLazySlot(s)) return lazyAddr(s) + 8;
   return <usize>load<u32>(slotRefDir + (<usize>(s >> FRAMES_PER_CHUNK_SHIFT) << 2)) +
     (<usize>(s & (FRAMES_PER_CHUNK - 1)) << 2);
 }
@@ -167,10 +208,29 @@ function freshSlot(): u32 {
   return load<u32>(slotRefAddr(s));
 }
 
-/** Linear-memory address of a frame's first byte. */
+/** Linear-memory address of a frame's first byte (a frame whose bytes are stored: not a lazy slot). */
 // @ts-ignore: decorator
 @inline export function frameAddr(f: u32): usize {
+  if (DEBUG) assert(!isLazySlot(frameSlot(f)));
   return slotAddr(frameSlot(f));
+}
+
+/** The record (lazy.ts) describing lazy slot `s`'s bytes, and its page there. */
+export function lazyRecord(s: u32): u32 {
+  return load<u32>(lazyAddr(s));
+}
+export function lazyPage(s: u32): u32 {
+  return load<u32>(lazyAddr(s) + 4);
+}
+/** Tells apart successive uses of one lazy slot number. */
+export function lazySerialOf(s: u32): u32 {
+  return load<u32>(lazyAddr(s) + 12);
+}
+
+/** Writes the bytes of slot `s` (host or lazy) at linear address `dst`. */
+export function slotCopyOut(s: u32, dst: usize): void {
+  if (isLazySlot(s)) recordFill(lazyRecord(s), lazyPage(s), dst);
+  else memory.copy(dst, slotAddr(s), <usize>PAGE_SIZE);
 }
 
 // @ts-ignore: decorator
@@ -233,13 +293,22 @@ function allocSlot(): u32 {
   return s;
 }
 
+/** A host slot for the kernel's own use (memory.ts's cache of generated pages), or u32.MAX_VALUE. */
+export function allocHostSlot(): u32 {
+  return allocSlot();
+}
+
 /** Drops one frame's use of slot `s`; the last one frees it. */
 function releaseSlot(s: u32): void {
   let a = slotRefAddr(s);
   let r = load<u32>(a);
   if (DEBUG) assert(r > 0 && s != 0);
   store<u32>(a, r - 1);
-  if (r == 1) {
+  if (r == 1 && isLazySlot(s)) {
+    store<u32>(lazyAddr(s), lazyFreeHead);
+    lazyFreeHead = s;
+    lazyInUse--;
+  } else if (r == 1) {
     store<u32>(slotAddr(s), slotFreeHead);
     slotFreeHead = s;
     slotsInUse--;
@@ -318,15 +387,15 @@ export function freeFrame(f: u32): void {
 }
 
 /**
- * Frame `f` (in a shared slot) gets a slot of its own holding the same bytes,
+ * Frame `f` (in a shared or lazy slot) gets a slot of its own holding the same bytes,
  * before a write. Returns the new slot (u32.MAX_VALUE if the host has no memory).
  */
 export function unshareSlot(f: u32): u32 {
   let old = frameSlot(f);
-  if (DEBUG) assert(slotRefs(old) > 1);
+  if (DEBUG) assert(slotRefs(old) > 1 || isLazySlot(old));
   let s = allocSlot();
   if (s == u32.MAX_VALUE) return s;
-  memory.copy(slotAddr(s), slotAddr(old), <usize>PAGE_SIZE);
+  slotCopyOut(old, slotAddr(s));
   releaseSlot(old);
   store<u32>(descAddr(f) + 4, s);
   return s;
@@ -339,11 +408,65 @@ export function unshareSlot(f: u32): u32 {
 export function shareSlot(f: u32, g: u32): void {
   let s = frameSlot(g);
   let old = frameSlot(f);
-  if (DEBUG) assert(s != old && f != ZERO_FRAME && g != ZERO_FRAME);
-  if (DEBUG) assert(memory.compare(slotAddr(s), slotAddr(old), <usize>PAGE_SIZE) == 0);
+  if (DEBUG) assert(s != old && f != ZERO_FRAME && g != ZERO_FRAME && !isLazySlot(old));
+  if (DEBUG) assert(slotEquals(s, slotAddr(old)));
   store<u32>(slotRefAddr(s), slotRefs(s) + 1);
   store<u32>(descAddr(f) + 4, s);
   releaseSlot(old);
+}
+
+/** Scratch for debug checks of lazy slots' bytes. */
+let checkPage: usize = 0;
+
+/** True if slot `s`'s bytes (host or lazy) equal the PAGE_SIZE bytes at linear address `a`. */
+export function slotEquals(s: u32, a: usize): bool {
+  if (!isLazySlot(s)) return memory.compare(slotAddr(s), a, <usize>PAGE_SIZE) == 0;
+  if (checkPage == 0) checkPage = bumpAlloc(65536);
+  recordFill(lazyRecord(s), lazyPage(s), checkPage);
+  return memory.compare(checkPage, a, <usize>PAGE_SIZE) == 0;
+}
+
+/**
+ * Frame `f`, which has a host slot of its own, keeps its bytes as page
+ * `page` of record `rec` instead (the caller knows they are equal; debug
+ * builds compare) and frees the host slot. Returns false when no lazy slot
+ * can be had (nothing changes then).
+ */
+export function describeFrame(f: u32, rec: u32, page: u32): bool {
+  let old = frameSlot(f);
+  if (DEBUG) assert(!isLazySlot(old) && slotRefs(old) == 1 && f != ZERO_FRAME);
+  let s = lazyFreeHead;
+  if (s != 0) {
+    lazyFreeHead = load<u32>(lazyAddr(s));
+  } else {
+    let i = nextFreshLazy;
+    if ((i & (FRAMES_PER_CHUNK - 1)) == 0 || i == 1) {
+      let chunk = i >> FRAMES_PER_CHUNK_SHIFT;
+      if (chunk >= MAX_CHUNKS) return false;
+      if (load<u32>(lazyDir + (<usize>chunk << 2)) == 0) {
+        let entries = bumpAlloc(<usize>FRAMES_PER_CHUNK << 4);
+        if (entries == 0) return false;
+        store<u32>(lazyDir + (<usize>chunk << 2), <u32>entries);
+      }
+    }
+    nextFreshLazy = i + 1;
+    s = LAZY_SLOT | i;
+  }
+  let e = lazyAddr(s);
+  store<u32>(e, rec);
+  store<u32>(e + 4, page);
+  store<u32>(e + 8, 1);
+  store<u32>(e + 12, ++lazySerial);
+  lazyInUse++;
+  if (DEBUG) assert(slotEquals(s, slotAddr(old)));
+  store<u32>(descAddr(f) + 4, s);
+  releaseSlot(old);
+  return true;
+}
+
+/** Lazy slots in use (frames' bytes described, not stored). */
+export function lazySlotsUsed(): u32 {
+  return lazyInUse;
 }
 
 /** Storage slots in use (host pages holding frame bytes; ≤ frames in use + 1). */
