@@ -321,7 +321,7 @@ export class Machine {
   /** Frames in use (simulated RAM in pages) and linear memory the instance holds, in bytes. */
   hostMemory(): {
     framesInUse: number; framesHighWater: number; slotsInUse: number; slotShares: number;
-    wasmBytes: number; kernelBytes: number;
+    describedFrames: number; describedFills: number; wasmBytes: number; kernelBytes: number;
   } {
     return {
       framesInUse: this.x.framesInUse(),
@@ -330,6 +330,10 @@ export class Machine {
       slotsInUse: this.x.slotsInUse(),
       /** CoW copies that came back equal to their source and gave up their own host page. */
       slotShares: Number(this.x.slotSharesDone()),
+      /** Frames whose bytes a record describes instead of a host page (kernel/lazy.ts). */
+      describedFrames: this.x.lazySlotsInUse(),
+      /** Described pages generated so far for reading. */
+      describedFills: Number(this.x.lazyPagesFilled()),
       wasmBytes: this.x.memory.buffer.byteLength,
       kernelBytes: this.x.hostBytesUsed(),
     };
