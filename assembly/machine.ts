@@ -27,6 +27,7 @@ import { isAlive, mmOf, vmaAt, pidCount } from "./kernel/mm";
 import { switchTo, ld64, st64, ld8, st8, fillRange, wr, slotShares, lazyFills } from "./kernel/memory";
 import * as sys from "./kernel/syscalls";
 import * as check from "./kernel/check";
+import { newRecord, recordExtend, recordCovers, recordFill } from "./kernel/lazy";
 import { smapsRollup as rollupOf, rollupPtr as rollupAddr } from "./kernel/smaps";
 
 let configured = false;
@@ -556,4 +557,28 @@ export function digestPageTables(pid: u32): u64 {
 // @ts-ignore: decorator
 @inline function fnv(h: u64, w: u64): u64 {
   return (h ^ w) * 0x100000001b3;
+}
+
+// --- described pages (kernel/lazy.ts), for tests ----------------------------------
+
+/** 128 KiB of linear memory for lazyTestRecord's template (first 64 KiB) and lazyTestFill's page (the rest). */
+let lazyScratch: usize = 0;
+export function lazyTestScratch(): usize {
+  if (lazyScratch == 0) lazyScratch = kmem.bumpAlloc(131072);
+  return lazyScratch;
+}
+
+/** A record of `period` template bytes at lazyTestScratch() describing `length` bytes of a run at `base` (0: malformed). */
+export function lazyTestRecord(base: u64, period: u32, laneFirst: u32, laneStride: u32, laneCount: u32,
+                               laneWidth: u32, laneInc: u64, length: u64): u32 {
+  let rec = newRecord(base, period, lazyTestScratch(), laneFirst, laneStride, laneCount, laneWidth, laneInc);
+  if (rec != 0) recordExtend(rec, length);
+  return rec;
+}
+
+/** Page `page` of record `rec` written at lazyTestScratch() + 65536 (false: the run does not cover it). */
+export function lazyTestFill(rec: u32, page: u32): bool {
+  if (!recordCovers(rec, page)) return false;
+  recordFill(rec, page, lazyTestScratch() + 65536);
+  return true;
 }

@@ -260,3 +260,57 @@ describe("host storage: copies whose bytes come back equal share one host page (
     expect(after.slotsInUse - before.slotsInUse).toBe(Number(N));
   });
 });
+
+describe("described pages: a record's law, page by page (kernel/lazy.ts)", () => {
+  /** The law, byte by byte: byte x of the run is the template's, lanes plus (x / period) * inc. */
+  function reference(t: Uint8Array, x: number, law: { first: number; stride: number; count: number; width: number; inc: bigint }): number {
+    const period = t.length;
+    const n = Math.floor(x / period);
+    const off = x % period;
+    for (let k = 0; k < law.count; k++) {
+      const lane = law.first + k * law.stride;
+      if (off < lane || off >= lane + law.width) continue;
+      let v = 0n;
+      for (let b = law.width - 1; b >= 0; b--) v = (v << 8n) | BigInt(t[lane + b]);
+      v = BigInt.asUintN(law.width * 8, v + BigInt(n) * law.inc);
+      return Number((v >> BigInt((off - lane) * 8)) & 0xffn);
+    }
+    return t[off];
+  }
+
+  const laws = [
+    // A period shorter than a page, lanes of 8 cut by the pages' edges, a run starting mid-page.
+    { base: 0x10005, period: 100, first: 3, stride: 10, count: 9, width: 8, inc: 0xfffffff123n },
+    // Lanes of 4 wrapping around 2^32, a period longer than a page.
+    { base: 0x20000, period: 5000, first: 2, stride: 7, count: 700, width: 4, inc: 0x9e3779b9n },
+    // No lanes: the template repeated.
+    { base: 0x30ff8, period: 24, first: 0, stride: 8, count: 0, width: 8, inc: 5n },
+  ];
+  for (const law of laws) {
+    it(`period ${law.period}, lanes of ${law.width} every ${law.stride} bytes from ${law.first}, run at 0x${law.base.toString(16)}`, async () => {
+      const m = await debugMachine("3.12");
+      const x = m.raw();
+      const scratch = Number(x.lazyTestScratch());
+      const t = new Uint8Array(law.period).map((_, i) => (i * 37 + 11) & 0xff);
+      new Uint8Array(x.memory.buffer, scratch, law.period).set(t);
+      const pages = 5;
+      const rec = x.lazyTestRecord(BigInt(law.base), law.period, law.first, law.stride, law.count, law.width, law.inc, BigInt(pages * 4096));
+      expect(rec).not.toBe(0);
+      const page0 = law.base & 4095; // page 0 starts this many bytes before the run
+      expect(x.lazyTestFill(rec, 0)).toBe(page0 === 0);
+      expect(x.lazyTestFill(rec, pages + 1)).toBe(false);
+      for (let p = page0 === 0 ? 0 : 1; p < pages; p++) {
+        expect(x.lazyTestFill(rec, p)).toBe(true);
+        const got = new Uint8Array(x.memory.buffer, scratch + 65536, 4096);
+        const want = new Uint8Array(4096).map((_, i) => reference(t, p * 4096 - page0 + i, law));
+        expect(Buffer.from(got).equals(Buffer.from(want))).toBe(true);
+      }
+    });
+  }
+
+  it("refuses a malformed law", async () => {
+    const x = (await debugMachine("3.12")).raw();
+    expect(x.lazyTestRecord(0n, 16, 12, 8, 2, 8, 1n, 4096n)).toBe(0); // the last lane leaves the period
+    expect(x.lazyTestRecord(0n, 16, 0, 8, 2, 3, 1n, 4096n)).toBe(0); // a lane of 3 bytes
+  });
+});

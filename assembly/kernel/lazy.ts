@@ -133,26 +133,44 @@ export function recordFill(rec: u32, page: u32, dst: usize): void {
     let d = dst + <usize>(x - x0); // where byte `off` of period n goes
     memory.copy(d, t + <usize>off, <usize>chunk);
     let add = n * inc;
-    if (add != 0 && count != 0) {
-      // Lanes overlapping [off, off + chunk): k from the first whose end is past off.
-      let k: u64 = off + 1 > first + width ? (off + 1 - first - width + stride - 1) / stride : 0;
-      for (; k < count; k++) {
-        let lane = first + k * stride;
-        if (lane >= off + chunk) break;
-        if (lane >= off && lane + width <= off + chunk) {
-          let a = d + <usize>(lane - off);
-          if (width == 4) store<u32>(a, load<u32>(a) + <u32>add);
-          else store<u64>(a, load<u64>(a) + add);
-        } else {
-          // A lane cut by the page's edge: its whole value, then the bytes inside the page.
-          let v: u64 = width == 4 ? <u64>(load<u32>(t + <usize>lane) + <u32>add) : load<u64>(t + <usize>lane) + add;
-          for (let b: u64 = 0; b < width; b++) {
-            let at = lane + b;
-            if (at >= off && at < off + chunk) store<u8>(d + <usize>(at - off), <u8>(v >> (b << 3)));
-          }
-        }
-      }
-    }
+    if (add != 0 && count != 0) addLanes(d, off, chunk, t, first, stride, count, width, add);
     x += chunk;
+  }
+}
+
+/**
+ * Adds `add` to the lanes of period bytes [off, off + chunk), which lie at
+ * linear address d (template t): the lanes wholly inside in one tight loop,
+ * a lane cut by either end byte by byte from its whole value.
+ */
+function addLanes(d: usize, off: u64, chunk: u64, t: usize,
+                  first: u64, stride: u64, count: u64, width: u64, add: u64): void {
+  let end = off + chunk;
+  // The first lane that ends after off, and the first that starts at or after end.
+  let k: u64 = off + 1 > first + width ? (off + 1 - first - width + stride - 1) / stride : 0;
+  let kStop: u64 = end > first ? min<u64>(count, (end - first + stride - 1) / stride) : 0;
+  if (k >= kStop) return;
+  if (first + k * stride < off) addLaneCut(d, off, end, t, first + k++ * stride, width, add);
+  if (k >= kStop) return;
+  let cutAtEnd = first + (kStop - 1) * stride + width > end;
+  let kWhole = cutAtEnd ? kStop - 1 : kStop;
+  let a = d + <usize>(first + k * stride - off);
+  let aEnd = d + <usize>(first + kWhole * stride - off);
+  let step = <usize>stride;
+  if (width == 4) {
+    let add32 = <u32>add;
+    for (; a < aEnd; a += step) store<u32>(a, load<u32>(a) + add32);
+  } else {
+    for (; a < aEnd; a += step) store<u64>(a, load<u64>(a) + add);
+  }
+  if (cutAtEnd && kWhole >= k) addLaneCut(d, off, end, t, first + kWhole * stride, width, add);
+}
+
+/** A lane (at period offset `lane`) cut by an edge of [off, end): its whole value, then the bytes inside. */
+function addLaneCut(d: usize, off: u64, end: u64, t: usize, lane: u64, width: u64, add: u64): void {
+  let v: u64 = width == 4 ? <u64>(load<u32>(t + <usize>lane) + <u32>add) : load<u64>(t + <usize>lane) + add;
+  for (let b: u64 = 0; b < width; b++) {
+    let at = lane + b;
+    if (at >= off && at < end) store<u8>(d + <usize>(at - off), <u8>(v >> (b << 3)));
   }
 }
