@@ -52,7 +52,7 @@ function toScenario(scenarioOrText: unknown, o: RunOptions & { yaml?: YamlLib })
   const from = { defaultName: o.name ?? "scenario" };
   let scenario: Scenario;
   if (typeof scenarioOrText === "string") {
-    if (!o.yaml) throw new TypeError("runScenario: pass the yaml package (o.yaml) to read scenario text");
+    if (!o.yaml) throw new TypeError("runScenario: pass the js-yaml package (o.yaml) to read scenario text");
     scenario = parseScenarioText(scenarioOrText, o.yaml, from);
   } else {
     scenario = scenarioFromData(scenarioOrText, from);
@@ -68,8 +68,8 @@ function toScenario(scenarioOrText: unknown, o: RunOptions & { yaml?: YamlLib })
 
 /**
  * Checks the scenario by the rules of scenario files, simulates it, and reports. `scenario` is a
- * document (the object a scenario file parses to) or, with `yaml` (the `yaml` package's browser
- * build, `import * as yaml from "yaml"`), the text of a YAML or JSON scenario file.
+ * document (the object a scenario file parses to) or, with `yaml` (the `js-yaml` package, its ES
+ * module: `import * as yaml from "js-yaml"`), the text of a YAML or JSON scenario file.
  */
 export async function runScenario(
   scenarioOrText: unknown,

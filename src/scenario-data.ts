@@ -317,21 +317,34 @@ export function scenarioFromData(raw: unknown, o: FromDataOptions = {}): Scenari
 }
 
 
-/** What parseScenarioText needs of the `yaml` package (Node: its CommonJS build; a page: its browser build). */
+/** What parseScenarioText needs of the `js-yaml` package (the same single-file build in Node and in a page). */
 export interface YamlLib {
-  parseDocument: typeof import("yaml").parseDocument;
-  LineCounter: typeof import("yaml").LineCounter;
+  load: typeof import("js-yaml").load;
+  CORE_SCHEMA: typeof import("js-yaml").CORE_SCHEMA;
 }
 
-/** A scenario from YAML or JSON text (JSON is YAML); errors in the text name their line and column. */
+/**
+ * A scenario from YAML or JSON text (JSON is YAML), read with YAML 1.2's core schema (no
+ * timestamps, no merge keys: `2024-01-01` stays a string); errors in the text name their line
+ * and column. An empty document (nothing but comments) reads as null, as the scenario rules expect.
+ */
 export function parseScenarioText(text: string, yaml: YamlLib, o: FromDataOptions = {}): Scenario {
-  const lineCounter = new yaml.LineCounter();
-  const doc = yaml.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const pos = lineCounter.linePos(e.pos[0]);
-    const msg = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new CowsimError(`invalid YAML: ${msg}`, { ...(o.file ? { file: o.file } : {}), line: pos.line, column: pos.col });
+  let data: unknown;
+  try {
+    data = yaml.load(text, { schema: yaml.CORE_SCHEMA });
+  } catch (e) {
+    // js-yaml throws YAMLException (reason, and mark: 0-based line and column); anything else
+    // (a stack overflow on absurd nesting) is still a broken document, not a crash.
+    const err = e as { reason?: unknown; mark?: { line: number; column: number }; message?: unknown };
+    const reason = typeof err.reason === "string" ? err.reason : String(err.message ?? e);
+    if (!err.mark && /input is empty/.test(reason)) {
+      data = null;
+    } else {
+      throw new CowsimError(`invalid YAML: ${reason}`, {
+        ...(o.file ? { file: o.file } : {}),
+        ...(err.mark ? { line: err.mark.line + 1, column: err.mark.column + 1 } : {}),
+      });
+    }
   }
-  return scenarioFromData(doc.toJS(), o);
+  return scenarioFromData(data, o);
 }

@@ -27,10 +27,11 @@ import { buildSchemas, parseScenarioText, type Scenario, type Schemas } from "./
 
 export * from "./scenario-data.js";
 
-// yaml is CommonJS: require() loads it without the ES-module wrapper Node builds around a CommonJS
-// package (~3 ms of CPU at start-up with commander, src/cli.ts).
+// js-yaml's ES module is one file: ~4 ms to load, where the `yaml` package's 74 took ~20 ms of
+// every run's start-up (docs/benchmarks.md).
+import { load, CORE_SCHEMA } from "js-yaml";
+
 const require = createRequire(import.meta.url);
-const { parseDocument, LineCounter } = require("yaml") as typeof import("yaml");
 
 let schemas: Schemas | undefined;
 /**
@@ -43,7 +44,7 @@ export function zodSchemas(): Schemas {
 
 /** Parse a scenario from YAML or JSON text. `file` is only used in messages. */
 export function parseScenario(text: string, file?: string): Scenario {
-  return parseScenarioText(text, { parseDocument, LineCounter }, {
+  return parseScenarioText(text, { load, CORE_SCHEMA }, {
     ...(file ? { file, defaultName: basename(file, extname(file)) } : {}),
     schemas: zodSchemas,
   });

@@ -1,7 +1,7 @@
 /**
  * web/index.html in a real browser: Debian's Chromium, driven by playwright-core, loads the page from
  * a local server (scripts/serve-web.mjs), which compiles build/release.wasm, reads a scenario file's
- * YAML with the yaml package's browser build and runs it. The JSON it shows must be byte-identical to
+ * YAML with js-yaml (its ES module) and runs it. The JSON it shows must be byte-identical to
  * what Node's simulate() gives for the same file, and a Python error must read as the command's.
  *
  * Skipped (saying so) when no Chromium is installed: `apt-get install chromium` (CI's .ci/run installs

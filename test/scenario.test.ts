@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CowsimError } from "../src/errors.js";
-import { parse as parseYaml } from "yaml";
+import { load as parseYaml } from "js-yaml";
 import { checkStep, checkTop, loadScenario, parseScenario, zodSchemas, type StepKind } from "../src/scenario.js";
 import { formatReport, type RunReport } from "../src/report.js";
 import { runReportSchema } from "../src/report-schema.js";
