@@ -147,71 +147,87 @@ function freshOneDigitCount(v: i64, step: i64, max: u64): u64 {
  */
 function extendFromRangeIter(l: u64, it: u64): void {
   if (PY2() || !bulkPaths) { appendAll(l, it); return; } // (2.7 range() is a list: no range iterator)
-  let v312 = VERSION() >= 312;
   let req: u32 = param(P.INT_ONE_DIGIT_REQUEST) == 32 ? 32 : 28;
-  let type = typeAddr(T.INT);
-  let lvTag = param(P.INT_LV_TAG) != 0;
   let bsize = <u64>((((req - 1) >> ALIGNMENT_SHIFT) + 1) << ALIGNMENT_SHIFT);
-  runStart(ld64(l + 24), bsize, <i64>ld64(it + (v312 ? 24 : 32)));
+  runStart(ld64(l + 24), bsize, <i64>ld64(it + (VERSION() >= 312 ? 24 : 32)));
+  // One call per round: the engine optimizes a function between calls, not while a call runs,
+  // so a loop over millions of items in one call would run in baseline code to its end.
   while (true) {
-    pymallocMarkPool(req);
-    let o = iterNext(it);
-    if (o == ITER_DONE) return;
-    listAppendSteal(l, o);
-    if (failed()) { appendAll(l, it); return; }
-    // Full pools behind the run keep their bytes as descriptions (runs.ts).
-    let ov = intValue(o);
-    if (ov >= NSMALLPOS || ov < -NSMALLNEG) {
-      if (ov < ONE_DIGIT_LIMIT && ov > -ONE_DIGIT_LIMIT) runItem(o, listSize(l) - 1, ld64(l + 24));
-    }
-    let shares = slotMoves; // translations stay valid while no page moved host slot
-    let ih = wrSpan(it, v312 ? 40 : 48);
-    let lh = wrSpan(l, 40);
-    if (ih == 0 || lh == 0) continue;
-    // The iterator's next value, step and remaining count.
-    let v: i64, step: i64, left: i64;
-    if (v312) {
-      v = load<i64>(ih + 16); step = load<i64>(ih + 24); left = load<i64>(ih + 32);
-    } else {
-      let index = load<i64>(ih + 16);
-      step = load<i64>(ih + 32);
-      v = load<i64>(ih + 24) + index * step;
-      left = load<i64>(ih + 40) - index;
-    }
-    let n = load<i64>(lh + 16);
-    let items = load<u64>(lh + 24);
-    let room = load<i64>(lh + 32) - n;
-    if (left <= 0 || room <= 0 || n <= 0) continue;
-    // Slots n.. in the page of slot n - 1 (written by the append).
-    let slot = items + (<u64>n << 3);
-    let slotsInPage = (PAGE_SIZE - ((slot - 8) & PAGE_MASK) - 8) >> 3;
-    let max = min<u64>(min<u64>(<u64>left, <u64>room), slotsInPage);
-    max = freshOneDigitCount(v, step, max);
-    let b = pymallocCarveRun(req, max);
-    if (b == 0) continue;
-    let k = carvedBlocks;
-    let p = wr(b); // pages written by the ordinary item: no fault
-    let s = wr(slot);
-    if (DEBUG) assert(slotMoves == shares); // (no copy-on-write fault moved a page since ih, lh)
-    let tag: u64 = lvTag ? (v < 0 ? (1 << 3) | 2 : 1 << 3) : (v < 0 ? <u64>-1 : 1);
-    for (let j: u64 = 0; j < k; j++) {
-      // _PyLong_New(1) / _PyLong_FromMedium: refcount 1, type, size (3.12+ lv_tag), one digit.
-      let q = p + <usize>(j * bsize);
-      store<u64>(q, 1);
-      store<u64>(q + 8, type);
-      store<u64>(q + 16, tag);
-      store<u32>(q + 24, <u32>(v < 0 ? -v : v));
-      store<u64>(s + <usize>(j << 3), b + j * bsize);
-      v += step;
-    }
-    store<u64>(lh + 16, <u64>(n + <i64>k));
-    if (v312) {
-      store<u64>(ih + 16, <u64>v);
-      store<u64>(ih + 32, <u64>(left - <i64>k));
-    } else {
-      store<u64>(ih + 16, load<u64>(ih + 16) + k);
-    }
+    let r = rangeRound(l, it, req, bsize);
+    if (r == ROUND_DONE) return;
+    if (r == ROUND_FAILED) { appendAll(l, it); return; }
   }
+}
+
+// @ts-ignore: decorator
+@inline const ROUND_MORE: i32 = 0;
+// @ts-ignore: decorator
+@inline const ROUND_DONE: i32 = 1;
+// @ts-ignore: decorator
+@inline const ROUND_FAILED: i32 = 2;
+
+/** One item the ordinary way, then as many more at once as its page allows (extendFromRangeIter). */
+function rangeRound(l: u64, it: u64, req: u32, bsize: u64): i32 {
+  let v312 = VERSION() >= 312;
+  pymallocMarkPool(req);
+  let o = iterNext(it);
+  if (o == ITER_DONE) return ROUND_DONE;
+  listAppendSteal(l, o);
+  if (failed()) return ROUND_FAILED;
+  // Full pools behind the run keep their bytes as descriptions (runs.ts).
+  let ov = intValue(o);
+  if (ov >= NSMALLPOS || ov < -NSMALLNEG) {
+    if (ov < ONE_DIGIT_LIMIT && ov > -ONE_DIGIT_LIMIT) runItem(o, listSize(l) - 1, ld64(l + 24));
+  }
+  let shares = slotMoves; // translations stay valid while no page moved host slot
+  let ih = wrSpan(it, v312 ? 40 : 48);
+  let lh = wrSpan(l, 40);
+  if (ih == 0 || lh == 0) return ROUND_MORE;
+  // The iterator's next value, step and remaining count.
+  let v: i64, step: i64, left: i64;
+  if (v312) {
+    v = load<i64>(ih + 16); step = load<i64>(ih + 24); left = load<i64>(ih + 32);
+  } else {
+    let index = load<i64>(ih + 16);
+    step = load<i64>(ih + 32);
+    v = load<i64>(ih + 24) + index * step;
+    left = load<i64>(ih + 40) - index;
+  }
+  let n = load<i64>(lh + 16);
+  let items = load<u64>(lh + 24);
+  let room = load<i64>(lh + 32) - n;
+  if (left <= 0 || room <= 0 || n <= 0) return ROUND_MORE;
+  // Slots n.. in the page of slot n - 1 (written by the append).
+  let slot = items + (<u64>n << 3);
+  let slotsInPage = (PAGE_SIZE - ((slot - 8) & PAGE_MASK) - 8) >> 3;
+  let max = min<u64>(min<u64>(<u64>left, <u64>room), slotsInPage);
+  max = freshOneDigitCount(v, step, max);
+  let b = pymallocCarveRun(req, max);
+  if (b == 0) return ROUND_MORE;
+  let k = carvedBlocks;
+  let p = wr(b); // pages written by the ordinary item: no fault
+  let s = wr(slot);
+  if (DEBUG) assert(slotMoves == shares); // (no copy-on-write fault moved a page since ih, lh)
+  let type = typeAddr(T.INT);
+  let tag: u64 = param(P.INT_LV_TAG) != 0 ? (v < 0 ? (1 << 3) | 2 : 1 << 3) : (v < 0 ? <u64>-1 : 1);
+  for (let j: u64 = 0; j < k; j++) {
+    // _PyLong_New(1) / _PyLong_FromMedium: refcount 1, type, size (3.12+ lv_tag), one digit.
+    let q = p + <usize>(j * bsize);
+    store<u64>(q, 1);
+    store<u64>(q + 8, type);
+    store<u64>(q + 16, tag);
+    store<u32>(q + 24, <u32>(v < 0 ? -v : v));
+    store<u64>(s + <usize>(j << 3), b + j * bsize);
+    v += step;
+  }
+  store<u64>(lh + 16, <u64>(n + <i64>k));
+  if (v312) {
+    store<u64>(ih + 16, <u64>v);
+    store<u64>(ih + 32, <u64>(left - <i64>k));
+  } else {
+    store<u64>(ih + 16, load<u64>(ih + 16) + k);
+  }
+  return ROUND_MORE;
 }
 
 // --- sequence iterators ---------------------------------------------------------------------------
