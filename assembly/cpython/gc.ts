@@ -253,11 +253,8 @@ function traverse(o: u64, mode: i32, arg: u64): void {
   } else if (t == T.LIST) {
     let items = ld64(o + 24);
     if (items == 0) return;
-    let n = <i64>ld64(o + 16);
-    for (let i: i64 = n - 1; i >= 0; i--) {
-      let v = ld64(items + (<u64>i << 3));
-      if (v != 0) visit(v, mode, arg);
-    }
+    let i = <i64>ld64(o + 16) - 1;
+    while (i >= 0) i = visitItemsDown(items, i, max<i64>(i - GC_SLICE, -1), mode, arg);
   } else if (t == T.DICT) {
     dictTraverse(o, mode, arg);
   } else if (t == T.LISTITER || t == T.TUPLEITER || t == T.STRITER || t == T.BYTESITER) {
@@ -272,6 +269,23 @@ function traverse(o: u64, mode: i32, arg: u64): void {
     let d = ld64(o + 16);
     if (d != 0) visit(d, mode, arg);
   }
+}
+
+/**
+ * The collector's long loops run in slices of GC_SLICE objects, each slice one call: V8
+ * optimizes a WebAssembly function between calls, not during one, so a single call over
+ * a million objects would run in baseline code to its end.
+ */
+// @ts-ignore: decorator
+@inline const GC_SLICE: i64 = 1 << 14;
+
+/** list_traverse's loop for items from … stop+1 (downwards); returns stop. */
+function visitItemsDown(items: u64, from: i64, stop: i64, mode: i32, arg: u64): i64 {
+  for (let i = from; i > stop; i--) {
+    let v = ld64(items + (<u64>i << 3));
+    if (v != 0) visit(v, mode, arg);
+  }
+  return stop;
 }
 
 function dictTraverse(d: u64, mode: i32, arg: u64): void {
@@ -372,44 +386,65 @@ function untrackAll(head: u64, t: i32): void {
 /** update_refs: gc_refs = ob_refcnt for every object of the list (a write to each head); 3.8+ sets COLLECTING. */
 function updateRefs(containers: u64): void {
   let g = NEXT(containers);
-  while (g != containers) {
+  while (g != containers) g = updateRefsSlice(g, containers);
+}
+
+function updateRefsSlice(g: u64, containers: u64): u64 {
+  for (let k: i64 = 0; k < GC_SLICE && g != containers; k++) {
     let rc = <i64>ld64(FROM_GC(g));
     if (NEW()) resetRefs(g, rc);
     else OLD_SET_REFS(g, rc);
     g = NEXT(g);
   }
+  return g;
 }
 
 /** subtract_refs: tp_traverse(visit_decref) of every object of the list. */
 function subtractRefs(containers: u64): void {
   let g = NEXT(containers);
-  while (g != containers) {
+  while (g != containers) g = subtractRefsSlice(g, containers);
+}
+
+function subtractRefsSlice(g: u64, containers: u64): u64 {
+  for (let k: i64 = 0; k < GC_SLICE && g != containers; k++) {
     traverse(FROM_GC(g), V_DECREF, 0);
     g = NEXT(g);
   }
+  return g;
+}
+
+/** moveUnreachable's walk (3.8+) across its slices: the last object kept reachable. */
+let walkPrev: u64 = 0;
+
+function moveUnreachableSlice(g: u64, young: u64, unreachable: u64): u64 {
+  let prev = walkPrev;
+  for (let k: i64 = 0; k < GC_SLICE && g != young; k++) {
+    if (getRefs(g) != 0) {
+      traverse(FROM_GC(g), V_REACHABLE, young);
+      SET_PREV(g, prev);
+      clearCollecting(g);
+      prev = g;
+    } else {
+      st64(prev, ld64(g)); // prev->_gc_next = gc->_gc_next
+      let last = ld64(unreachable + 8);
+      st64(last, NEXT_MASK_UNREACHABLE | g);
+      SET_PREV(g, last);
+      st64(g, NEXT_MASK_UNREACHABLE | unreachable);
+      st64(unreachable + 8, g);
+    }
+    g = ld64(prev);
+  }
+  walkPrev = prev;
+  return g;
 }
 
 /** move_unreachable (3.8+: the singly linked walk that restores _gc_prev; ≤3.7: gc_refs states, tuples untracked here). */
 function moveUnreachable(young: u64, unreachable: u64): void {
   if (NEW()) {
-    let prev = young;
+    walkPrev = young;
     let g = ld64(young);
-    while (g != young) {
-      if (getRefs(g) != 0) {
-        traverse(FROM_GC(g), V_REACHABLE, young);
-        SET_PREV(g, prev);
-        clearCollecting(g);
-        prev = g;
-      } else {
-        st64(prev, ld64(g)); // prev->_gc_next = gc->_gc_next
-        let last = ld64(unreachable + 8);
-        st64(last, NEXT_MASK_UNREACHABLE | g);
-        SET_PREV(g, last);
-        st64(g, NEXT_MASK_UNREACHABLE | unreachable);
-        st64(unreachable + 8, g);
-      }
-      g = ld64(prev);
-    }
+    while (g != young) g = moveUnreachableSlice(g, young, unreachable);
+    let prev = walkPrev;
     st64(young + 8, prev);
     st64(unreachable, ld64(unreachable) & ~NEXT_MASK_UNREACHABLE);
     return;
