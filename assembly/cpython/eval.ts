@@ -31,7 +31,9 @@ import { newInt, intValue, isInt, newFloat } from "./numbers";
 import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listItem, listSetItem, listAppend, listAppendSteal } from "./sequence";
 import { newDict, dictGet, dictSet, dictDel, dictGetCached, dictSetCached, dictCachedValueSlot } from "./dict";
 import { iterNext, ITER_DONE } from "./iter";
-import { binaryOp, compareOp, truthy, getItem, setItem, delItem, getIter, Msg } from "./ops";
+import { binaryOp, compareOp, truthy, getItem, setItem, delItem, getIter, strOf, Msg } from "./ops";
+import { emptyStr, strLen, strChar, newStrFromUtf8 } from "./str";
+import { textReset, textChar, textPtr, textLen } from "./text";
 import { intUnary } from "./long";
 import { Exc, setExc, excKind, excPending, builtinObj, moduleObj, moduleId, builtinId } from "./interp";
 import { callObject, callMethod } from "./builtins";
@@ -103,6 +105,8 @@ export const enum Op {
   GEN_HEADER = 51,
   YIELD_VALUE = 52,
   GEN_RETURN = 53,
+  FORMAT_VALUE = 54, // arg: 1 for `!s` (PyObject_Str first), else 0: an f-string's replacement field
+  BUILD_STRING = 55, // arg: pieces: _PyUnicode_JoinArray of the strs on the stack
 }
 
 /** Comprehension calls in progress: (function, frame) pairs; zombie frames per comprehension id of the step. */
@@ -489,6 +493,31 @@ function interpret(
         if (r != 0) push(stack, sp++, r);
         break;
       }
+      case Op.FORMAT_VALUE: {
+        // FORMAT_VALUE without a format spec: `!s` is PyObject_Str (then the value is released);
+        // an exact str is the result itself; anything else goes through PyObject_Format, whose fast
+        // path (3.6+ Objects/abstract.c) makes an exact int PyObject_Str(value).
+        let v = pop(stack, --sp);
+        if (arg == 1) {
+          let r = strOf(v);
+          DECREF(v);
+          if (r == 0) break;
+          v = r;
+        }
+        let t = typeOf(v);
+        if (t == T.STR) { push(stack, sp++, v); break; }
+        if (t != T.INT) { setExc(Exc.UNSUPPORTED, Msg.FSTRING_FORMAT, t, 0); DECREF(v); break; }
+        let r = strOf(v);
+        DECREF(v);
+        if (r != 0) push(stack, sp++, r);
+        break;
+      }
+      case Op.BUILD_STRING: {
+        let r = buildString(stack, sp, arg);
+        for (let i = 0; i < arg; i++) DECREF(pop(stack, --sp)); // the pieces, from the top
+        if (r != 0) push(stack, sp++, r);
+        break;
+      }
       case Op.BUILD_TUPLE: {
         let t = newTuple(arg);
         if (t == 0) break;
@@ -861,6 +890,48 @@ function interpret(
 // @ts-ignore: decorator
 @inline function peek(stack: usize, i: i32): u64 {
   return load<u64>(stack + (<usize>i << 3));
+}
+
+/**
+ * BUILD_STRING n (3.6+): _PyUnicode_JoinArray(empty, pieces, n), Objects/unicodeobject.c. Up to
+ * 3.10 ceval takes `empty = PyUnicode_New(0, 0)` first (a new reference to the empty str) and
+ * drops it after; 3.11+ passes &_Py_STR(empty) (3.12+ immortal: no refcount write). The pieces
+ * stay on the stack (the caller releases them, from the top).
+ */
+function buildString(stack: usize, sp: i32, n: i32): u64 {
+  let taken = VERSION() <= 310;
+  let empty: u64 = 0;
+  if (taken) {
+    empty = emptyStr();
+    if (empty == 0) return 0;
+  }
+  let r = joinArray(stack, sp - n, n);
+  if (taken) DECREF(empty);
+  return r;
+}
+
+/**
+ * _PyUnicode_JoinArray with the empty separator: no piece → the empty str; one exact str → that
+ * str; else Py_INCREF(sep), the result (PyUnicode_New of the total length and widest character,
+ * filled from the pieces, which are only read), Py_XDECREF(sep).
+ */
+function joinArray(stack: usize, base: i32, n: i32): u64 {
+  if (n == 0) return emptyStr();
+  if (n == 1) {
+    let v = peek(stack, base);
+    if (typeOf(v) == T.STR) { INCREF(v); return v; }
+  }
+  let sep = emptyStr();
+  if (sep == 0) return 0;
+  textReset();
+  for (let i = 0; i < n; i++) {
+    let v = peek(stack, base + i);
+    let m = strLen(v);
+    for (let j: i64 = 0; j < m; j++) textChar(strChar(v, j));
+  }
+  let r = newStrFromUtf8(textPtr(), textLen);
+  DECREF(sep);
+  return r;
 }
 
 /** A slice object: PySlice_New (not GC; 3.x keeps one in a one-element cache). Steals lo, hi, step. */

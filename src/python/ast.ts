@@ -196,6 +196,18 @@ export interface Constant extends Located {
   /** String literals only: the prefix of the first piece exactly as written ("", "u", "U", "r", "b", "Rb", ...). */
   prefix?: string;
 }
+/** An f-string: literal runs (Constant str) and replacement fields, in order (CPython's JoinedStr). */
+export interface JoinedStr extends Located {
+  kind: "JoinedStr";
+  values: (Constant | FormattedValue)[];
+}
+/** `{value!conversion}` in an f-string; conversion -1 (none), 115 `!s`, 114 `!r`, 97 `!a`. */
+export interface FormattedValue extends Located {
+  kind: "FormattedValue";
+  value: Expr;
+  conversion: number;
+  format_spec: null;
+}
 export interface Attribute extends Located {
   kind: "Attribute";
   value: Expr;
@@ -233,7 +245,7 @@ export interface Slice extends Located {
 
 export type Expr =
   | BoolOp | BinOp | UnaryOp | IfExp | Dict | SetExpr | ListComp | SetComp | DictComp | GeneratorExp | Compare | Call
-  | Constant | Attribute | Subscript | Name | List | Tuple | Slice;
+  | Constant | JoinedStr | FormattedValue | Attribute | Subscript | Name | List | Tuple | Slice;
 
 export type Node = Module | Stmt | Expr | Alias | Keyword | Comprehension;
 
@@ -270,6 +282,8 @@ const FIELDS: Record<string, readonly string[]> = {
   keyword: ["arg", "value"],
   Call: ["func", "args", "keywords"],
   Constant: ["value", "kind"],
+  JoinedStr: ["values"],
+  FormattedValue: ["value", "conversion", "format_spec"],
   Attribute: ["value", "attr", "ctx"],
   Subscript: ["value", "slice", "ctx"],
   Name: ["id", "ctx"],
@@ -279,7 +293,7 @@ const FIELDS: Record<string, readonly string[]> = {
 };
 
 /** Fields CPython's `ast.dump` leaves out when they are None (optional `?` fields). */
-const OPTIONAL = new Set(["type_comment", "asname", "module", "kind", "lower", "upper", "step"]);
+const OPTIONAL = new Set(["type_comment", "asname", "module", "kind", "lower", "upper", "step", "format_spec"]);
 
 /**
  * Render a node like CPython 3.9-3.12's `ast.dump(node)` (or with

@@ -536,6 +536,26 @@ export class Compiler {
         return this.comprehension(e, "dict");
       case "GeneratorExp":
         return this.genexp(e);
+      case "JoinedStr": {
+        // compiler_joined_str (3.6+): each piece, then BUILD_STRING unless there is exactly one.
+        // 2.7 has no f-strings: its tokenizer reads `f` as a name before a string.
+        if (this.version < 300) throw this.error("SyntaxError: invalid syntax", { line: e.endLine, column: Math.max(1, e.endColumn - 1) } as A.Located);
+        // 3.10+ joins more than 30 pieces with ''.join([...]) instead (STACK_USE_GUIDELINE).
+        if (e.values.length > 30) throw this.unsupported("an f-string of more than 30 parts", e);
+        for (const v of e.values) this.expr(v);
+        this.at(e);
+        if (e.values.length !== 1) this.emit(Op.BUILD_STRING, e.values.length);
+        return;
+      }
+      case "FormattedValue": {
+        if (e.conversion === 114 || e.conversion === 97) {
+          throw this.error(`not modelled by cowsim yet: the !${e.conversion === 114 ? "r" : "a"} conversion in an f-string`, e.value);
+        }
+        this.expr(e.value);
+        this.at(e);
+        this.emit(Op.FORMAT_VALUE, e.conversion === 115 ? 1 : 0);
+        return;
+      }
     }
   }
 
@@ -732,7 +752,8 @@ export class Compiler {
             next = d - 1; break;
           case Op.MAP_ADD: case Op.DELETE_SUBSCR: next = d - 2; break;
           case Op.STORE_SUBSCR: next = d - 3; break;
-          case Op.BUILD_TUPLE: case Op.BUILD_LIST: case Op.BUILD_SET: case Op.BUILD_SLICE: next = d - arg + 1; break;
+          case Op.BUILD_TUPLE: case Op.BUILD_LIST: case Op.BUILD_SET: case Op.BUILD_SLICE: case Op.BUILD_STRING:
+            next = d - arg + 1; break;
           case Op.BUILD_MAP: next = d - 2 * arg + 1; break;
           case Op.UNPACK_SEQUENCE: next = d - 1 + arg; break;
           case Op.CALL: next = d - (arg & 0xfff) - ((arg >> 12) > 0 ? 1 : 0); break;
@@ -742,7 +763,7 @@ export class Compiler {
           case Op.POP_JUMP_IF_FALSE: case Op.POP_JUMP_IF_TRUE: next = d - 1; jump = arg; jumpDepth = d - 1; break;
           case Op.JUMP_IF_FALSE_OR_POP: case Op.JUMP_IF_TRUE_OR_POP: next = d - 1; jump = arg; break;
           case Op.GEN_RETURN: case Op.RETURN: stop = true; break;
-          default: break; // NOP, ROT_*, UNARY_*, GET_ITER, LOAD_ATTR, COMP_*, DELETE_NAME: no change
+          default: break; // NOP, ROT_*, UNARY_*, GET_ITER, LOAD_ATTR, COMP_*, DELETE_NAME, FORMAT_VALUE: no change
         }
         max = Math.max(max, next + extra(pc), jump >= 0 ? jumpDepth + extra(pc) : 0);
         if (jump >= 0) work.push([jump, jumpDepth]);

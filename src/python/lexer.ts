@@ -9,7 +9,7 @@
  * reported in source order together with the parser's.
  */
 import { CowsimError } from "../errors.js";
-import { OPERATORS, type Token, type TokenType } from "./tokens.js";
+import { OPERATORS, type FPart, type Token, type TokenType } from "./tokens.js";
 
 /** CPython `Parser/tokenizer.h`: MAXINDENT. */
 export const MAX_INDENT = 100;
@@ -372,8 +372,13 @@ export class Lexer {
       this.pos++;
     }
     const lower = prefix.toLowerCase();
-    if (lower.includes("f")) throw unsupported("f-string", line, column);
     const body = src.slice(bodyStart, bodyEnd);
+    if (lower.includes("f")) {
+      const bodyColumn = column + prefix.length + (triple ? 3 : 1);
+      const fparts = fstringParts(body, lower.includes("r"), line, bodyColumn, line, column);
+      const value = fparts.map((p) => ("literal" in p ? p.literal : "")).join("");
+      return this.tok("STRING", src.slice(start, this.pos).join(""), line, column, { value, prefix, fparts });
+    }
     const isBytes = lower.includes("b");
     const isRaw = lower.includes("r");
     if (isBytes) {
@@ -436,6 +441,87 @@ const SIMPLE_ESCAPES: Record<string, number> = {
  * `Parser/string_parser.c` / `_PyUnicode_DecodeUnicodeEscapeInternal` /
  * `_PyBytes_DecodeEscape`). Unknown escapes keep the backslash.
  */
+/**
+ * The pieces of an f-string's body (PEP 498, as Python 3.6–3.11 read it: a replacement field's
+ * expression may not contain the string's own quote). `line`/`column` are where the body starts;
+ * errors name the literal's start (`litLine`, `litColumn`), as CPython up to 3.11 does.
+ */
+function fstringParts(body: string[], raw: boolean, line: number, column: number, litLine: number, litColumn: number): FPart[] {
+  const parts: FPart[] = [];
+  let lit: string[] = [];
+  const flush = () => {
+    if (lit.length === 0) return;
+    parts.push({ literal: raw ? lit.join("") : (decodeEscapes(lit, false, litLine, litColumn) as string) });
+    lit = [];
+  };
+  const fail = (msg: string): never => { throw syntaxError(`f-string: ${msg}`, litLine, litColumn); };
+  // Where body[i] is: line and column, advanced character by character.
+  let at = 0, l = line, c = column;
+  const seek = (i: number) => {
+    for (; at < i; at++) {
+      if (body[at] === "\n") { l++; c = 1; } else c++;
+    }
+  };
+  let i = 0;
+  while (i < body.length) {
+    const ch = body[i];
+    if (ch === "\\" && !raw) {
+      if (body[i + 1] === "N") throw unsupported("'\\N{...}' escape in string literal", litLine, litColumn);
+      lit.push(ch);
+      if (i + 1 < body.length) lit.push(body[i + 1]);
+      i += 2;
+      continue;
+    }
+    if (ch === "}") {
+      if (body[i + 1] === "}") { lit.push("}"); i += 2; continue; }
+      fail("single '}' is not allowed");
+    }
+    if (ch !== "{") { lit.push(ch); i++; continue; }
+    if (body[i + 1] === "{") { lit.push("{"); i += 2; continue; }
+    flush();
+    // The expression: up to a `!`, `:`, `=` or `}` outside brackets and strings.
+    const from = i + 1;
+    let j = from, depth = 0;
+    let quote: string | null = null;
+    for (; j < body.length; j++) {
+      const x = body[j];
+      if (quote !== null) { if (x === quote) quote = null; continue; }
+      if (x === "'" || x === '"') { quote = x; continue; }
+      if (x === "\\") fail("expression part cannot include a backslash");
+      if (x === "#") fail("expression part cannot include '#'");
+      if (x === "(" || x === "[" || x === "{") { depth++; continue; }
+      if (x === ")" || x === "]" || x === "}") {
+        if (depth === 0) break;
+        depth--;
+        continue;
+      }
+      if (depth > 0) continue;
+      if (x === "!" && body[j + 1] !== "=") break;
+      if (x === ":") break;
+      if (x === "=" && body[j + 1] !== "=" && !["=", "!", "<", ">"].includes(body[j - 1])) break;
+    }
+    if (j >= body.length || quote !== null) fail("expecting '}'");
+    const text = body.slice(from, j).join("");
+    if (text.trim() === "") fail("empty expression not allowed");
+    seek(from);
+    const exprLine = l, exprColumn = c;
+    let conversion = -1;
+    if (body[j] === "=") throw unsupported("the '=' specifier in an f-string", exprLine, exprColumn);
+    if (body[j] === "!") {
+      const conv = body[j + 1];
+      if (conv !== "s" && conv !== "r" && conv !== "a") fail("invalid conversion character: expected 's', 'r', or 'a'");
+      conversion = conv.charCodeAt(0);
+      j += 2;
+    }
+    if (body[j] === ":") throw unsupported("a format spec in an f-string", exprLine, exprColumn);
+    if (body[j] !== "}") fail("expecting '}'");
+    parts.push({ expr: text, line: exprLine, column: exprColumn, conversion });
+    i = j + 1;
+  }
+  flush();
+  return parts;
+}
+
 function decodeEscapes(body: string[], isBytes: boolean, line: number, column: number): string | Uint8Array {
   const out: number[] = [];
   const codec = isBytes ? "(value error)" : "(unicode error) 'unicodeescape' codec can't decode bytes in position";

@@ -21,6 +21,17 @@ export const MAX_NESTING = 200;
 /** Maximum depth of the produced tree (e.g. a chain `1+1+...+1` of 500 operators), so later recursive passes are safe. */
 export const MAX_AST_DEPTH = 500;
 
+/**
+ * A replacement field's expression, parsed as `(expr)` placed where it stands in the source (so
+ * positions and errors name the real line and column).
+ */
+function fieldExpression(text: string, line: number, column: number): A.Expr {
+  const m = parse("\n".repeat(line - 1) + "(" + " ".repeat(Math.max(0, column - 2)) + text + ")");
+  const s = m.body[0];
+  if (m.body.length !== 1 || s.kind !== "Expr") throw syntaxError("f-string: invalid syntax", line, column);
+  return s.value;
+}
+
 export function parse(source: string): A.Module {
   return new Parser(source).parseModule();
 }
@@ -78,6 +89,8 @@ function exprName(e: A.Expr): string {
     case "Attribute": return "attribute";
     case "Subscript": return "subscript";
     case "Slice": return "slice";
+    case "JoinedStr": return "f-string expression";
+    case "FormattedValue": return "f-string expression";
   }
 }
 
@@ -798,10 +811,11 @@ class Parser {
     return this.fail(t);
   }
 
-  private parseStrings(): A.Constant {
+  private parseStrings(): A.Constant | A.JoinedStr {
     const first = this.peek();
     const pieces: Token[] = [];
     while (this.peek().type === "STRING") pieces.push(this.advance());
+    if (pieces.some((p) => p.fparts)) return this.joinedStr(pieces);
     const isBytes = (p: Token) => p.value instanceof Uint8Array;
     let value: string | Uint8Array;
     if (pieces.some((p) => isBytes(p) !== isBytes(first))) {
@@ -817,6 +831,35 @@ class Parser {
       value = pieces.map((p) => p.value as string).join("");
     }
     return this.fin({ kind: "Constant" as const, value, prefix: first.prefix ?? "" }, this.start(first));
+  }
+
+  /**
+   * Implicitly concatenated literals of which at least one is an f-string: CPython's JoinedStr, its
+   * adjacent literal runs merged (empty ones dropped), each replacement field's expression parsed
+   * where it stands in the source.
+   */
+  private joinedStr(pieces: Token[]): A.JoinedStr {
+    const first = pieces[0];
+    if (pieces.some((p) => p.value instanceof Uint8Array)) {
+      throw syntaxError("cannot mix bytes and nonbytes literals", first.line, first.column);
+    }
+    const last = pieces[pieces.length - 1];
+    const span = { line: first.line, column: first.column, endLine: last.endLine, endColumn: last.endColumn };
+    const values: (A.Constant | A.FormattedValue)[] = [];
+    let lit = "";
+    const flush = () => {
+      if (lit !== "") values.push({ kind: "Constant", value: lit, ...span });
+      lit = "";
+    };
+    for (const p of pieces) {
+      for (const part of p.fparts ?? [{ literal: p.value as string }]) {
+        if ("literal" in part) { lit += part.literal; continue; }
+        flush();
+        values.push({ kind: "FormattedValue", value: fieldExpression(part.expr, part.line, part.column), conversion: part.conversion, format_spec: null, ...span });
+      }
+    }
+    flush();
+    return { kind: "JoinedStr", values, ...span };
   }
 
   private parseParen(): A.Expr {

@@ -20,6 +20,15 @@ export type NumberValue = bigint | number;
 /** Decoded value of a STRING token: `string` for str literals, `Uint8Array` for bytes literals. */
 export type StringValue = string | Uint8Array;
 
+/**
+ * A piece of an f-string: a literal run (escapes and `{{` `}}` decoded), or a replacement field
+ * `{expr!c}` with the expression's source text and where it starts (1-based line and column).
+ * `conversion` is CPython's: -1 none, 115 `!s`, 114 `!r`, 97 `!a`.
+ */
+export type FPart =
+  | { literal: string }
+  | { expr: string; line: number; column: number; conversion: number };
+
 export interface Token {
   type: TokenType;
   /** Source text of the token ("" for INDENT/DEDENT/ENDMARKER, "\n" or "" for NEWLINE). */
@@ -32,6 +41,8 @@ export interface Token {
   value?: NumberValue | StringValue;
   /** STRING: the literal's prefix as written ("", "r", "U", "b", "Rb", ...). */
   prefix?: string;
+  /** STRING with an `f` prefix: its literal runs and replacement fields, in order. */
+  fparts?: FPart[];
   /** NUMBER: true for imaginary literals like `1j` (which cowsim does not support). */
   imaginary?: boolean;
 }
