@@ -51,7 +51,7 @@ function childDelta(r: RunReport): { pd: number; flt: number } {
 
 describe("a child building 200,000 f-strings costs what it costs the real interpreter (3%)", () => {
   // 3.10 and 3.13 are not here: their real child takes ≈1.4 MB more than the model for this scenario, and
-  // as much with `str(v)` or `k + "/"` in place of the f-string (docs/cpython/objects.md, "f-strings").
+  // as much with `str(v)` or `k + "/"` in place of the f-string (docs/cpython/objects.md, "Open points").
   for (const v of ["3.6", "3.12"]) {
     it(`validation/fstring-keys.yaml on ${v}`, async () => {
       const fx = JSON.parse(readFileSync(new URL(`./fixtures/real/fstring-keys.${v}.json`, import.meta.url), "utf8"));
