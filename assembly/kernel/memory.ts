@@ -32,6 +32,7 @@ import {
   isLazySlot, lazyRecord, lazyPage, lazySerialOf, slotCopyOut, slotEquals, describeFrame, allocHostSlot,
 } from "./frames";
 import { recordFill } from "./lazy";
+import { bumpAlloc } from "./kmem";
 import { PTE_PRESENT, PTE_WRITE, PTE_DIRTY, LEVEL_ENTRIES, pteFrame, mkPte, ptePtr, ptePtrAlloc } from "./pagetable";
 import { Mm, mmOf, findVma, vmaAt, VM_SHARED, VM_ANON_VMA, ProcState, SHM_HEADER } from "./mm";
 
@@ -190,7 +191,14 @@ function translateSlow(va: u64, write: bool): usize {
   if (write && slotShared && !touching) {
     // The frame's bytes are in a slot shared with an equal frame, or described
     // (see frames.ts): give it its own before the write. Invisible to the simulated kernel.
-    if (unshareSlot(f) == u32.MAX_VALUE) return scratchPage + <usize>(va & 0xFFFF);
+    if (lazy) {
+      redescribeOldest(mm);
+      let rec = lazyRecord(fs), page = lazyPage(fs);
+      if (unshareSlot(f) == u32.MAX_VALUE) return scratchPage + <usize>(va & 0xFFFF);
+      rememberDescribed(vpn, f, rec, page);
+    } else if (unshareSlot(f) == u32.MAX_VALUE) {
+      return scratchPage + <usize>(va & 0xFFFF);
+    }
     slotShared = false;
     lazy = false;
     slotMoves++;
@@ -374,6 +382,7 @@ export let slotMoves: u64 = 0;
 
 function forgetCopies(): void {
   memory.fill(copyRing, 0, <usize>COPY_RING * 16);
+  memory.fill(describedRing, 0, <usize>COPY_RING * 24);
   ringFrees = framesFreed;
 }
 
@@ -509,6 +518,57 @@ function lazyBytes(s: u32, vpn: u64): usize {
   }
   return slotAddr(host);
 }
+
+/*
+ * A write to a described page gives it a host page of its own (unshareSlot). Often the write
+ * is a Py_INCREF whose Py_DECREF follows (the parent's own `sum(L)`): the bytes come back to
+ * the record's. As breakCow does for copies, the last COPY_RING such pages are remembered, and
+ * when another is given a host page the oldest, if its bytes are the record's again, goes back
+ * to its description and frees its host page for the next.
+ *
+ * Per entry: vpn + 1 (u64; 0: empty), the frame (u32), the record and page it was (u32, u32).
+ * Forgotten with the copies (any TLB flush, any frame freed since).
+ */
+const describedRing = memory.data(<i32>COPY_RING * 24);
+let describedNext: u32 = 0;
+/** Pages that went back to their description (for tests). */
+export let redescribed: u64 = 0;
+
+function rememberDescribed(vpn: u64, f: u32, rec: u32, page: u32): void {
+  let e = describedRing + <usize>(describedNext * 24);
+  store<u64>(e, vpn + 1);
+  store<u32>(e, f, 8);
+  store<u32>(e, rec, 12);
+  store<u32>(e, page, 16);
+  describedNext = (describedNext + 1) & (COPY_RING - 1);
+}
+
+function redescribeOldest(mm: Mm): void {
+  if (ringFrees != framesFreed) forgetCopies();
+  let e = describedRing + <usize>(describedNext * 24);
+  let vpn1 = load<u64>(e);
+  if (vpn1 == 0) return;
+  store<u64>(e, 0);
+  let f = load<u32>(e, 8);
+  let slot = ptePtr(<usize>mm.pgd, vpn1 - 1);
+  if (slot == 0) return;
+  let pte = load<u32>(slot);
+  // Still this process's own page here, in a host page of its own.
+  if ((pte & PTE_PRESENT) == 0 || pteFrame(pte) != f || mapcount(f) != 1) return;
+  let fs = frameSlot(f);
+  if (isLazySlot(fs) || slotRefs(fs) != 1) return;
+  let rec = load<u32>(e, 12), page = load<u32>(e, 16);
+  if (checkPage == 0) checkPage = bumpAlloc(65536);
+  recordFill(rec, page, checkPage);
+  if (!pagesEqual(slotAddr(fs), checkPage)) return;
+  if (!describeFrame(f, rec, page)) return;
+  tlbEvict(vpn1 - 1);
+  slotMoves++;
+  redescribed++;
+}
+
+/** Where redescribeOldest generates a record's page to compare. */
+let checkPage: usize = 0;
 
 /** Pages generated from their records so far (for tests and the bench). */
 export let lazyFills: u64 = 0;
