@@ -28,7 +28,7 @@ import { switchTo, ld64, st64, ld8, st8, fillRange, wr, slotShares, lazyFills } 
 import * as sys from "./kernel/syscalls";
 import * as check from "./kernel/check";
 import { newRecord, recordExtend, recordCovers, recordFill } from "./kernel/lazy";
-import { smapsRollup as rollupOf, rollupPtr as rollupAddr } from "./kernel/smaps";
+import { smapsRollup as rollupOf, smapsVma as vmaRollupOf, rollupPtr as rollupAddr } from "./kernel/smaps";
 
 let configured = false;
 
@@ -166,6 +166,12 @@ export function touchWords(pid: u32, table: u64, n: u64): void {
 export function smapsRollup(pid: u32): bool {
   clearError();
   return rollupOf(pid);
+}
+
+/** The counts of one mapping (the i-th of maps(pid)) in the rollup record, as /proc/PID/smaps has them. */
+export function smapsVma(pid: u32, i: u32): bool {
+  clearError();
+  return vmaRollupOf(pid, i);
 }
 
 export function rollupPtr(): usize {

@@ -305,6 +305,25 @@ export class Machine {
     return BigInt.asUintN(64, this.call(() => this.x.digestPageTables(pid)));
   }
 
+  /**
+   * /proc/PID/smaps: each mapping of maps(pid) with its own counts (KiB; Pss of the mapping alone,
+   * truncated per mapping as the kernel prints it).
+   */
+  smaps(pid: number): {
+    start: bigint; end: bigint; shared: boolean; heap: boolean;
+    rssKiB: number; pssKiB: number; sharedCleanKiB: number; sharedDirtyKiB: number; privateCleanKiB: number; privateDirtyKiB: number;
+  }[] {
+    return this.maps(pid).map((m, i) => {
+      this.call(() => this.x.smapsVma(pid, i));
+      const w = new BigUint64Array(this.x.memory.buffer, this.x.rollupPtr(), 6);
+      const kib = (k: number) => Number(w[k] / 1024n);
+      return {
+        ...m, rssKiB: kib(0), pssKiB: Number((w[1] >> 12n) / 1024n), sharedCleanKiB: kib(2), sharedDirtyKiB: kib(3),
+        privateCleanKiB: kib(4), privateDirtyKiB: kib(5),
+      };
+    });
+  }
+
   /** The process's mappings (/proc/PID/maps): start, end, and whether shared / the brk heap. */
   maps(pid: number): { start: bigint; end: bigint; shared: boolean; heap: boolean }[] {
     const ptr = this.call(() => this.x.maps(pid));

@@ -73,40 +73,60 @@ export function smapsRollup(pid: u32): bool {
   store<u64>(rollup + (<usize>Rollup.REUSE_FAULTS << 3), <u64>mm.reuseFaults);
   store<u64>(rollup + (<usize>Rollup.SHARED_FAULTS << 3), <u64>mm.sharedFaults);
   if (mm.pgd == 0) return true;
+  for (let i: u32 = 0; i < mm.nvma; i++) accountVma(mm, i);
+  return true;
+}
+
+/**
+ * One mapping of /proc/PID/smaps: `rollup` gets the counts of VMA `i` of `pid` alone (the
+ * fields smaps_rollup sums over all of them; the fault counters are left at 0). False when
+ * there is no such process or mapping.
+ */
+export function smapsVma(pid: u32, i: u32): bool {
+  memory.fill(rollup, 0, <usize>Rollup.FIELDS * 8);
+  if (pid == 0 || pid >= pidCount()) {
+    raise(Err.NO_PROCESS, <u64>pid);
+    return false;
+  }
+  let mm = mmOf(pid);
+  if (mm.pgd == 0 || i >= mm.nvma) return false;
+  accountVma(mm, i);
+  return true;
+}
+
+/** smaps_pte_entry → smaps_account for every page VMA `i` of `mm` maps, added to `rollup`. */
+function accountVma(mm: Mm, i: u32): void {
   let pgd = <usize>mm.pgd;
   let page = PAGE_SIZE;
-  for (let i: u32 = 0; i < mm.nvma; i++) {
-    let v = vmaAt(mm, i);
-    let shared = (v.flags & VM_SHARED) != 0;
-    let vpn = v.start >> PAGE_SHIFT;
-    let end = v.end >> PAGE_SHIFT;
-    while (vpn < end) {
-      let leaf = nextLeaf(pgd, vpn, end);
-      if (leaf == 0) break;
-      let base = leafBase;
-      let from = max<u64>(vpn, base);
-      let to = min<u64>(end, base + LEVEL_ENTRIES);
-      for (let x = from; x < to; x++) {
-        let pte = load<u32>(leaf + (<usize>(x - base) << 2));
-        if (pte == 0) continue;
-        let f = pteFrame(pte);
-        if (f == ZERO_FRAME) continue;
-        let dirty = (pte & PTE_DIRTY) != 0;
-        let mc = mapcount(f);
-        add(Rollup.RSS, page);
-        add(shared ? Rollup.SHMEM : Rollup.ANONYMOUS, page);
-        if (mc >= 2) {
-          add(dirty ? Rollup.SHARED_DIRTY : Rollup.SHARED_CLEAN, page);
-          add(Rollup.PSS_FIXED, (page << PSS_SHIFT) / <u64>mc);
-        } else {
-          add(dirty ? Rollup.PRIVATE_DIRTY : Rollup.PRIVATE_CLEAN, page);
-          add(Rollup.PSS_FIXED, page << PSS_SHIFT);
-        }
+  let v = vmaAt(mm, i);
+  let shared = (v.flags & VM_SHARED) != 0;
+  let vpn = v.start >> PAGE_SHIFT;
+  let end = v.end >> PAGE_SHIFT;
+  while (vpn < end) {
+    let leaf = nextLeaf(pgd, vpn, end);
+    if (leaf == 0) break;
+    let base = leafBase;
+    let from = max<u64>(vpn, base);
+    let to = min<u64>(end, base + LEVEL_ENTRIES);
+    for (let x = from; x < to; x++) {
+      let pte = load<u32>(leaf + (<usize>(x - base) << 2));
+      if (pte == 0) continue;
+      let f = pteFrame(pte);
+      if (f == ZERO_FRAME) continue;
+      let dirty = (pte & PTE_DIRTY) != 0;
+      let mc = mapcount(f);
+      add(Rollup.RSS, page);
+      add(shared ? Rollup.SHMEM : Rollup.ANONYMOUS, page);
+      if (mc >= 2) {
+        add(dirty ? Rollup.SHARED_DIRTY : Rollup.SHARED_CLEAN, page);
+        add(Rollup.PSS_FIXED, (page << PSS_SHIFT) / <u64>mc);
+      } else {
+        add(dirty ? Rollup.PRIVATE_DIRTY : Rollup.PRIVATE_CLEAN, page);
+        add(Rollup.PSS_FIXED, page << PSS_SHIFT);
       }
-      vpn = to;
     }
+    vpn = to;
   }
-  return true;
 }
 
 /** The rollup record's address, for the host to read. */
