@@ -314,3 +314,28 @@ describe("described pages: a record's law, page by page (kernel/lazy.ts)", () =>
     expect(x.lazyTestRecord(0n, 16, 0, 8, 2, 3, 1n, 4096n)).toBe(0); // a lane of 3 bytes
   });
 });
+
+describe("/proc/PID/smaps: each mapping's counts (Machine.smaps)", () => {
+  it("sum to smaps_rollup's, and say where a child's memory went", async () => {
+    const { Interpreter } = await import("../src/sim/interpreter.js");
+    const m = await debugMachine("3.12");
+    const interp = new Interpreter(m, {});
+    const main = interp.startProcess();
+    interp.run(main, "D = {i: i for i in range(100000)}; L = list(range(50000))");
+    const child = m.fork(main);
+    interp.run(child, "M = [str(i) for i in range(50000)]");
+    for (const pid of [main, child]) {
+      const maps = m.smaps(pid);
+      const roll = m.smapsRollup(pid);
+      const sum = (k: "rssKiB" | "privateDirtyKiB" | "sharedDirtyKiB" | "sharedCleanKiB" | "privateCleanKiB") => maps.reduce((a, x) => a + x[k], 0);
+      expect(sum("rssKiB")).toBe(roll.rssKiB);
+      expect(sum("privateDirtyKiB")).toBe(roll.privateDirtyKiB);
+      expect(sum("sharedDirtyKiB")).toBe(roll.sharedDirtyKiB);
+      expect(sum("sharedCleanKiB") + sum("privateCleanKiB")).toBe(roll.sharedCleanKiB + roll.privateCleanKiB);
+      // Pss is truncated per mapping: the rollup (truncated once) is at least the sum.
+      expect(maps.reduce((a, x) => a + x.pssKiB, 0)).toBeLessThanOrEqual(roll.pssKiB);
+    }
+    // The child's new strs are private memory in some mapping that was not all private before the fork.
+    expect(m.smaps(child).some((x) => x.privateDirtyKiB > 1000)).toBe(true);
+  });
+});
