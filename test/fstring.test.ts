@@ -8,14 +8,13 @@
  *   --profile <version> --runs 3 --fixture (the command is recorded in each file).
  */
 import { describe, it, expect } from "vitest";
-import { readFileSync } from "node:fs";
 import { dump } from "../src/python/ast.js";
 import { parse } from "../src/python/parser.js";
 import { simulate } from "../src/sim/run.js";
 import { parseScenario, loadScenario } from "../src/scenario.js";
 import { loadModule } from "../src/node/load.js";
 import { CowsimError } from "../src/errors.js";
-import type { RunReport } from "../src/report.js";
+import { childDelta, realDelta } from "./helpers/deltas.js";
 
 const module = loadModule("debug");
 const run = (text: string) => simulate(parseScenario(text, "test.yaml"), { module, variant: "debug" });
@@ -41,22 +40,13 @@ describe("f-strings evaluate to what the real interpreter makes", () => {
   }
 });
 
-/** The last forked child's change between the first and last snapshot it appears in. */
-function childDelta(r: RunReport): { pd: number; flt: number } {
-  const name = r.snapshots[0].processes.filter((p) => p.name !== "main").pop()!.name;
-  const seen = r.snapshots.map((s) => s.processes.find((p) => p.name === name)).filter((p) => p !== undefined);
-  const a = seen[0]!, b = seen[seen.length - 1]!;
-  return { pd: b.privateDirtyKiB - a.privateDirtyKiB, flt: b.minflt - a.minflt };
-}
-
 describe("a child building 200,000 f-strings costs what it costs the real interpreter (3%)", () => {
   // 3.10 and 3.13 are not here: their real child takes ≈1.4 MB more than the model for this scenario, and
   // as much with `str(v)` or `k + "/"` in place of the f-string (docs/cpython/objects.md, "Open points").
   for (const v of ["3.6", "3.12"]) {
     it(`validation/fstring-keys.yaml on ${v}`, async () => {
-      const fx = JSON.parse(readFileSync(new URL(`./fixtures/real/fstring-keys.${v}.json`, import.meta.url), "utf8"));
-      const reals = fx.runs.map((x: { report: RunReport }) => childDelta(x.report)).sort((a: { pd: number }, b: { pd: number }) => a.pd - b.pd);
-      const real = reals[Math.floor(reals.length / 2)];
+      const real = realDelta("fstring-keys", v)!;
+      expect(real, `fixture test/fixtures/real/fstring-keys.${v}.json`).not.toBeNull();
       const sim = childDelta(await simulate({ ...loadScenario("validation/fstring-keys.yaml"), python: v as never }, { module, variant: "debug" }));
       expect(Math.abs(sim.pd - real.pd), `Private_Dirty: simulated ${sim.pd} KiB, real ${real.pd} KiB`).toBeLessThanOrEqual(0.03 * real.pd);
       expect(Math.abs(sim.flt - real.flt), `minflt: simulated ${sim.flt}, real ${real.flt}`).toBeLessThanOrEqual(0.03 * real.flt);

@@ -4,34 +4,16 @@
  * and its handling of bad input and simulated crashes.
  */
 import { describe, it, expect } from "vitest";
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { simulate } from "../src/sim/run.js";
 import { parseScenario, loadScenario } from "../src/scenario.js";
 import { loadModule } from "../src/node/load.js";
-import type { RunReport } from "../src/report.js";
 import { CowsimError } from "../src/errors.js";
+import { childDelta, realDelta } from "./helpers/deltas.js";
 
 const module = loadModule("debug");
 const run = (text: string, ramBytes?: number) =>
   simulate(parseScenario(text, "test.yaml"), { module, variant: "debug", ramBytes });
-
-/** The last forked child's change between the first and last snapshot it appears in. */
-function childDelta(r: RunReport): { pd: number; flt: number } {
-  const name = r.snapshots[0].processes.filter((p) => p.name !== "main").pop()!.name;
-  const seen = r.snapshots.map((s) => s.processes.find((p) => p.name === name)).filter((p) => p !== undefined);
-  const a = seen[0]!, b = seen[seen.length - 1]!;
-  return { pd: b.privateDirtyKiB - a.privateDirtyKiB, flt: b.minflt - a.minflt };
-}
-
-function realDelta(scenario: string, version: string): { pd: number; flt: number } | null {
-  const f = new URL(`./fixtures/real/${scenario}.${version}.json`, import.meta.url);
-  if (!existsSync(f)) return null;
-  const fx = JSON.parse(readFileSync(f, "utf8"));
-  const ds = fx.runs.map((r: { report: RunReport }) => childDelta(r.report));
-  // The median run.
-  ds.sort((a: { pd: number }, b: { pd: number }) => a.pd - b.pd);
-  return ds[Math.floor(ds.length / 2)];
-}
 
 const within = (sim: number, real: number, floor: number) => Math.abs(sim - real) <= Math.max(0.03 * Math.abs(real), floor);
 
