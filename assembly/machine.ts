@@ -28,7 +28,7 @@ import { switchTo, ld64, st64, ld8, st8, fillRange, wr, slotShares, lazyFills } 
 import * as sys from "./kernel/syscalls";
 import * as check from "./kernel/check";
 import { newRecord, recordExtend, recordCovers, recordFill } from "./kernel/lazy";
-import { smapsRollup as rollupOf, smapsVma as vmaRollupOf, rollupPtr as rollupAddr } from "./kernel/smaps";
+import { smapsRollup as rollupOf, smapsVma as vmaRollupOf, smapsRange as rangeRollupOf, rollupPtr as rollupAddr } from "./kernel/smaps";
 
 let configured = false;
 
@@ -166,6 +166,36 @@ export function touchWords(pid: u32, table: u64, n: u64): void {
 export function smapsRollup(pid: u32): bool {
   clearError();
   return rollupOf(pid);
+}
+
+/** The counts of the pages pid maps in [start, end) in the rollup record. */
+export function smapsRange(pid: u32, start: u64, end: u64): bool {
+  clearError();
+  return rangeRollupOf(pid, start, end);
+}
+
+/** Where arenaBasesOf(pid) writes (room for 65,536 arenas: 64 GiB of 1 MiB arenas). */
+let arenaBuf: usize = 0;
+export function arenaBasesPtr(): usize {
+  if (arenaBuf == 0) arenaBuf = kmem.bumpAlloc(65536 * 8);
+  return arenaBuf;
+}
+/** pymalloc's arenas in pid: their base addresses at arenaBasesPtr(); returns the count (ARENA_SIZE each: arenaSize()). */
+export function arenaBasesOf(pid: u32): u32 {
+  clearError();
+  if (!isAlive(pid)) { raise(Err.NO_PROCESS, <u64>pid); return 0; }
+  switchTo(pid);
+  return ob.arenaBases(arenaBasesPtr(), 65536);
+}
+export function arenaSize(): u64 {
+  return ob.arenaSize();
+}
+/** The interpreter's own data (libpython's .data/.bss and glibc's malloc state): [LIBPYTHON_DATA, LIBC_DATA + LIBC_DATA_SIZE). */
+export function imageDataStart(): u64 {
+  return LIBPYTHON_DATA;
+}
+export function imageDataEnd(): u64 {
+  return LIBC_DATA + LIBC_DATA_SIZE;
 }
 
 /** The counts of one mapping (the i-th of maps(pid)) in the rollup record, as /proc/PID/smaps has them. */

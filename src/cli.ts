@@ -74,6 +74,7 @@ interface RunOpts {
   ram?: string;
   python?: string;
   debug?: boolean;
+  byKind?: boolean;
 }
 
 async function cmdRun(file: string, o: RunOpts): Promise<void> {
@@ -84,6 +85,7 @@ async function cmdRun(file: string, o: RunOpts): Promise<void> {
     variant: o.debug ? "debug" : "release",
     ramBytes,
     onStep: (done, total) => progress(`${scenario.name}: step ${done}/${total}`),
+    ...(o.byKind ? { byKind: true } : {}),
   });
   const report = await simulate(scenario);
   progressDone();
@@ -308,6 +310,7 @@ function program(): InstanceType<typeof Command> {
     .option("--ram <size>", "simulated RAM, e.g. 64G, 512M (default 64G)")
     .option("--python <X.Y>", "simulate this CPython profile instead of the scenario's")
     .option("--debug", "use the debug WebAssembly build (assertions on; slower)")
+    .option("--by-kind", "also split each process's memory by where it is: pymalloc arenas, malloc heap, malloc mmap, shared memory, interpreter data")
     .action(async (file: string, o: RunOpts) => {
       await cmdRun(file, o);
     });

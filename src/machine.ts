@@ -17,7 +17,7 @@
  * marks the machine dead: every later call throws.
  */
 import { instantiateModule, type Exports, type Variant } from "./wasm.js";
-import type { MemoryFigures } from "./report.js";
+import type { KindFigures, MemoryFigures, MemoryKind } from "./report.js";
 import { OBMALLOC, type ObmallocParams, type PyVersion, PY_VERSIONS } from "./profiles/obmalloc.js";
 
 export const ERROR_CODES = [
@@ -322,6 +322,46 @@ export class Machine {
         privateCleanKiB: kib(4), privateDirtyKiB: kib(5),
       };
     });
+  }
+
+  /**
+   * Where a process's memory is, by what the simulated interpreter keeps there (each page counted
+   * once, as smaps_rollup counts it): pymalloc's arenas (small objects), glibc's brk heap, memory
+   * shared between processes (RawArray, shared mappings), the interpreter's own static data
+   * (libpython's .data/.bss and glibc's state), and the rest (glibc's mmapped chunks: big lists'
+   * item arrays, big dicts' tables, buffers). KiB; Pss truncated per kind.
+   */
+  memoryByKind(pid: number): Record<MemoryKind, KindFigures> {
+    const fixed = () => {
+      const w = new BigUint64Array(this.x.memory.buffer, this.x.rollupPtr(), 6);
+      return [w[0], w[1], w[2], w[3], w[4], w[5]];
+    };
+    const range = (start: bigint, end: bigint) => { this.call(() => this.x.smapsRange(pid, start, end)); return fixed(); };
+    const add = (a: bigint[], b: bigint[]) => a.map((v, i) => v + b[i]);
+    const sub = (a: bigint[], b: bigint[]) => a.map((v, i) => v - b[i]);
+    const zero = [0n, 0n, 0n, 0n, 0n, 0n];
+    const total = range(0n, 1n << 62n);
+    const n = this.call(() => this.x.arenaBasesOf(pid));
+    const size = BigInt(this.x.arenaSize());
+    const bases = Array.from(new BigUint64Array(this.x.memory.buffer, this.x.arenaBasesPtr(), n));
+    let arenas = zero;
+    for (const b of bases) arenas = add(arenas, range(b, b + size));
+    const maps = this.maps(pid);
+    let heap = zero, shared = zero;
+    for (const m of maps) {
+      if (m.heap) heap = add(heap, range(m.start, m.end));
+      else if (m.shared) shared = add(shared, range(m.start, m.end));
+    }
+    const data = range(BigInt(this.x.imageDataStart()), BigInt(this.x.imageDataEnd()));
+    const other = sub(sub(sub(sub(total, arenas), heap), shared), data);
+    const figures = (f: bigint[]): KindFigures => ({
+      rssKiB: Number(f[0] / 1024n), pssKiB: Number((f[1] >> 12n) / 1024n), sharedCleanKiB: Number(f[2] / 1024n),
+      sharedDirtyKiB: Number(f[3] / 1024n), privateCleanKiB: Number(f[4] / 1024n), privateDirtyKiB: Number(f[5] / 1024n),
+    });
+    return {
+      pymallocArenas: figures(arenas), mallocHeap: figures(heap), mallocMmap: figures(other),
+      sharedMemory: figures(shared), interpreterData: figures(data),
+    };
   }
 
   /** The process's mappings (/proc/PID/maps): start, end, and whether shared / the brk heap. */

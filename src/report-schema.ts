@@ -18,6 +18,10 @@ export const processMeasureSchema = z.object({
   ussKiB: kib,
   minflt: kib,
   majflt: kib,
+  byKind: z.record(
+    z.enum(["pymallocArenas", "mallocHeap", "mallocMmap", "sharedMemory", "interpreterData"]),
+    z.object({ rssKiB: kib, pssKiB: kib, sharedCleanKiB: kib, sharedDirtyKiB: kib, privateCleanKiB: kib, privateDirtyKiB: kib }),
+  ).optional(),
 });
 export const runReportSchema = z.object({
   name: z.string(),

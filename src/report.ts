@@ -21,9 +21,28 @@ export interface MemoryFigures {
   majflt: number;
 }
 
+/**
+ * Where a process's memory is, by what the simulated interpreter keeps there (`cowsim run --by-kind`;
+ * simulation only: /proc cannot tell arenas from other anonymous memory): pymalloc's arenas (small
+ * objects), glibc's brk heap, glibc's mmapped chunks and other anonymous memory (big lists' item
+ * arrays, big dicts' tables), memory shared between processes, the interpreter's own static data.
+ * Each page once, as smaps_rollup counts it; the kinds' figures add up to the process's.
+ */
+export type MemoryKind = "pymallocArenas" | "mallocHeap" | "mallocMmap" | "sharedMemory" | "interpreterData";
+export const MEMORY_KINDS: readonly MemoryKind[] = ["pymallocArenas", "mallocHeap", "mallocMmap", "sharedMemory", "interpreterData"];
+export const MEMORY_KIND_LABELS: Record<MemoryKind, string> = {
+  pymallocArenas: "pymalloc arenas", mallocHeap: "malloc heap", mallocMmap: "malloc mmap, other",
+  sharedMemory: "shared memory", interpreterData: "interpreter data",
+};
+export interface KindFigures {
+  rssKiB: number; pssKiB: number; sharedCleanKiB: number; sharedDirtyKiB: number; privateCleanKiB: number; privateDirtyKiB: number;
+}
+
 export interface ProcessMeasure extends MemoryFigures {
   name: string;
   pid: number;
+  /** With --by-kind: the same figures split by where the memory is. */
+  byKind?: Record<MemoryKind, KindFigures>;
 }
 
 export interface SnapshotReport {
@@ -99,6 +118,26 @@ export function table(header: string[], rows: string[][], leftCols: number): str
  * Shared = Shared_Clean + Shared_Dirty; PrivDirty = Private_Dirty; the Δ columns are the change since
  * the previous snapshot in which the same process appeared ("new" if none).
  */
+/** --by-kind: each process's memory by where it is, with the change since its previous snapshot. */
+function kindTable(processes: ProcessMeasure[], last: Map<string, ProcessMeasure>): string[] {
+  const header = ["Name", "Where", "RSS", "PSS", "Shared", "PrivDirty", "ΔRSS", "ΔPrivDirty"];
+  const rows: string[][] = [];
+  for (const p of processes) {
+    if (!p.byKind) continue;
+    const prev = last.get(p.name)?.byKind;
+    for (const k of MEMORY_KINDS) {
+      const f = p.byKind[k], q = prev?.[k];
+      if (f.rssKiB === 0 && (!q || q.rssKiB === 0)) continue;
+      rows.push([
+        p.name, MEMORY_KIND_LABELS[k], groupDigits(f.rssKiB), groupDigits(f.pssKiB),
+        groupDigits(f.sharedCleanKiB + f.sharedDirtyKiB), groupDigits(f.privateDirtyKiB),
+        q ? signed(f.rssKiB - q.rssKiB) : "new", q ? signed(f.privateDirtyKiB - q.privateDirtyKiB) : "new",
+      ]);
+    }
+  }
+  return rows.length ? ["", "  where it is (simulated: pymalloc arenas, glibc heap and mappings, …)", ...table(header, rows, 2).map((l) => "  " + l)] : [];
+}
+
 export function formatReport(doc: RunReport): string {
   const out: string[] = [];
   out.push(`${doc.name}: CPython ${doc.python}, page size ${groupDigits(doc.pageSize)} B; sizes in KiB`);
@@ -130,6 +169,7 @@ export function formatReport(doc: RunReport): string {
     }
     if (rows.length === 0) out.push("  (no live process)");
     else out.push(...table(header, rows, 1).map((l) => "  " + l));
+    if (snap.processes.some((p) => p.byKind)) out.push(...kindTable(snap.processes, last));
     for (const p of snap.processes) last.set(p.name, p);
   }
   if (doc.events?.length) {

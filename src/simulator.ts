@@ -12,6 +12,8 @@ export interface SimulatorOptions {
   variant?: "release" | "debug";
   ramBytes?: number;
   onStep?: (done: number, total: number) => void;
+  /** Each process's memory split by where it is (ProcessMeasure.byKind). */
+  byKind?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function loadSimulator(opts: SimulatorOptions = {}): Promise<Simula
   // absent from a build; this module must compile and load without it.
   const runModule: string = "./sim/run.js";
   const loadModulePath: string = "./node/load.js";
-  let simulate: (scenario: Scenario, o: { module: WebAssembly.Module; variant: string; ramBytes?: number; onStep?: SimulatorOptions["onStep"] }) => Promise<RunReport>;
+  let simulate: (scenario: Scenario, o: { module: WebAssembly.Module; variant: string; ramBytes?: number; onStep?: SimulatorOptions["onStep"]; byKind?: boolean }) => Promise<RunReport>;
   let loadModule: (variant: string) => WebAssembly.Module;
   try {
     ({ simulate } = await import(runModule));
@@ -36,6 +38,6 @@ export async function loadSimulator(opts: SimulatorOptions = {}): Promise<Simula
   }
   const variant = opts.variant ?? "release";
   const module = loadModule(variant);
-  return (scenario) => simulate(scenario, { module, variant, ramBytes: opts.ramBytes, onStep: opts.onStep });
+  return (scenario) => simulate(scenario, { module, variant, ramBytes: opts.ramBytes, onStep: opts.onStep, ...(opts.byKind ? { byKind: true } : {}) });
 }
 

@@ -194,6 +194,24 @@ export function arenaSize(): u64 { return ARENA_SIZE; }
   return ld64(G_ARENAS) + <u64>i * ARENA_OBJECT_SIZE;
 }
 
+/**
+ * The base address of every arena the current process has (arena_object.address != 0), written
+ * as u64s at `out` (room for `max`); returns how many there are. Each spans ARENA_SIZE bytes.
+ */
+export function arenaBases(out: usize, max: u32): u32 {
+  let arenas = ld64(G_ARENAS);
+  if (arenas == 0) return 0;
+  let n = <u32>ld64(G_MAXARENAS);
+  let k: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    let a = ld64(arenaObj(i) + A_ADDRESS);
+    if (a == 0) continue;
+    if (k < max) store<u64>(out + (<usize>k << 3), a);
+    k++;
+  }
+  return k;
+}
+
 /** The static initialiser of usedpools (each list empty: pointing at its own fake header). */
 export function pymallocInitState(): void {
   let n = numSizeClasses();

@@ -94,14 +94,37 @@ export function smapsVma(pid: u32, i: u32): bool {
   return true;
 }
 
+/**
+ * The counts of the pages `pid` maps in [start, end) (every VMA's part of it) in `rollup`: the
+ * host splits a process's memory by what lies where (pymalloc's arenas, the brk heap, …).
+ * False when there is no such process.
+ */
+export function smapsRange(pid: u32, start: u64, end: u64): bool {
+  memory.fill(rollup, 0, <usize>Rollup.FIELDS * 8);
+  if (pid == 0 || pid >= pidCount()) {
+    raise(Err.NO_PROCESS, <u64>pid);
+    return false;
+  }
+  let mm = mmOf(pid);
+  if (mm.pgd == 0) return true;
+  for (let i: u32 = 0; i < mm.nvma; i++) {
+    let v = vmaAt(mm, i);
+    let from = max<u64>(v.start, start), to = min<u64>(v.end, end);
+    if (from < to) accountPages(mm, from >> PAGE_SHIFT, to >> PAGE_SHIFT, (v.flags & VM_SHARED) != 0);
+  }
+  return true;
+}
+
 /** smaps_pte_entry → smaps_account for every page VMA `i` of `mm` maps, added to `rollup`. */
 function accountVma(mm: Mm, i: u32): void {
+  let v = vmaAt(mm, i);
+  accountPages(mm, v.start >> PAGE_SHIFT, v.end >> PAGE_SHIFT, (v.flags & VM_SHARED) != 0);
+}
+
+/** The same for the present pages of [vpn, end), in a mapping shared or not. */
+function accountPages(mm: Mm, vpn: u64, end: u64, shared: bool): void {
   let pgd = <usize>mm.pgd;
   let page = PAGE_SIZE;
-  let v = vmaAt(mm, i);
-  let shared = (v.flags & VM_SHARED) != 0;
-  let vpn = v.start >> PAGE_SHIFT;
-  let end = v.end >> PAGE_SHIFT;
   while (vpn < end) {
     let leaf = nextLeaf(pgd, vpn, end);
     if (leaf == 0) break;

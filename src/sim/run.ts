@@ -21,6 +21,8 @@ export interface SimOptions {
   ramBytes?: number;
   /** Called after each step (for a progress bar). */
   onStep?: (done: number, total: number) => void;
+  /** Each process's memory split by where it is (ProcessMeasure.byKind). */
+  byKind?: boolean;
 }
 
 export async function simulate(scenario: Scenario, opts: SimOptions): Promise<RunReport> {
@@ -87,7 +89,9 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Ru
           const processes: ProcessMeasure[] = [];
           for (const [name, pid] of pids) {
             if (!machine.isAlive(pid)) continue;
-            processes.push(measure(name, numbers.get(name)!, machine.smapsRollup(pid)));
+            const m = measure(name, numbers.get(name)!, machine.smapsRollup(pid));
+            if (opts.byKind) m.byKind = machine.memoryByKind(pid);
+            processes.push(m);
           }
           report.snapshots.push({ label: step.label, processes });
           break;
