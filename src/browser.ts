@@ -45,6 +45,8 @@ export interface RunOptions {
   name?: string;
   /** Simulate this CPython profile instead of the scenario's (as `cowsim run --python`). */
   python?: PythonProfile;
+  /** Also split each process's memory by where it is (as `cowsim run --by-kind`). */
+  byKind?: boolean;
 }
 
 /** The checked scenario from a document or scenario text, with o.python instead of its own if given. */
@@ -82,6 +84,7 @@ export async function runScenario(
     variant: "release",
     ...(o.ramBytes !== undefined ? { ramBytes: o.ramBytes } : {}),
     ...(o.onStep ? { onStep: o.onStep } : {}),
+    ...(o.byKind ? { byKind: true } : {}),
   });
   return { report, text: formatReport(report) };
 }

@@ -95,6 +95,16 @@ describe.skipIf(!executable)("web/index.html in Chromium", () => {
     expect(json + "\n").toBe(cli.stdout);
   }, 60_000);
 
+  it("the 'where it is' box (?bykind) gives cowsim run --by-kind's JSON", async () => {
+    const inPage = await runInPage("test/fixtures/web/small.yaml", "bykind&autorun");
+    expect(inPage.state).toBe("done");
+    const cli = spawnSync(process.execPath, [resolve(root, "dist/src/cli.js"), "run", "test/fixtures/web/small.yaml", "--by-kind", "--json"], { cwd: root, encoding: "utf8" });
+    expect(cli.status).toBe(0);
+    expect(inPage.json + "\n").toBe(cli.stdout);
+    expect(inPage.json).toContain("pymallocArenas");
+    expect(inPage.report).toContain("where it is");
+  }, 60_000);
+
   it("a NameError reads as `cowsim run` prints it (step, line, column)", async () => {
     const file = "test/fixtures/web/name-error.yaml";
     const inPage = await runInPage(file);
