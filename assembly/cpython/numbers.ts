@@ -16,7 +16,7 @@
  * linked through ob_type; 2.7 uses blocks like its ints.
  */
 import { Err, raise, failed } from "../config";
-import { ld64, st64, ld32, st32, wr, wrSpan, slotShares } from "../kernel/memory";
+import { ld64, st64, ld32, st32, wr, wrSpan, slotMoves } from "../kernel/memory";
 import { PAGE_SHIFT, PAGE_SIZE, PAGE_MASK } from "../kernel/frames";
 import { libcMalloc, libcFree } from "./libc";
 import { longValueSaturated, longFitsI64 } from "./long";
@@ -160,7 +160,7 @@ export function py2IntsIntoSlots(slots: u64, v: i64, step: i64, n: i64): bool {
   let type = typeAddr(T.INT);
   let head: u64 = 0;
   let held = false; // head is RT_INT_FREE's value, not written back yet
-  let shares = slotShares;
+  let shares = slotMoves;
   let oPage = NO_PAGE, oBase: usize = 0;
   let sPage = NO_PAGE, sBase: usize = 0;
   let i: i64 = 0;
@@ -186,7 +186,7 @@ export function py2IntsIntoSlots(slots: u64, v: i64, step: i64, n: i64): bool {
           sBase = wr(sa) - <usize>(sa & PAGE_MASK);
           if (cursorsMoved(shares)) {
             // The ints' page may have been given another slot: translate it again (written: no fault).
-            shares = slotShares;
+            shares = slotMoves;
             oBase = wr(o) - <usize>(o & PAGE_MASK);
             p = oBase + <usize>(o & PAGE_MASK);
             if (failed()) oPage = sPage = NO_PAGE;
@@ -207,7 +207,7 @@ export function py2IntsIntoSlots(slots: u64, v: i64, step: i64, n: i64): bool {
       // newPy2Int wrote RT_INT_FREE and the int.
       head = ld64(RT_INT_FREE);
       held = true;
-      shares = slotShares;
+      shares = slotMoves;
       if ((o & PAGE_MASK) + 24 <= PAGE_SIZE) {
         oPage = o >> PAGE_SHIFT;
         oBase = wr(o) - <usize>(o & PAGE_MASK);

@@ -19,7 +19,7 @@
  * _gc_prev} from 3.8.
  */
 import { DEBUG, Err, raise, failed } from "../config";
-import { ld32, st32, ld64, st64, fillRange, wr, slotShares } from "../kernel/memory";
+import { ld32, st32, ld64, st64, fillRange, wr, slotMoves } from "../kernel/memory";
 import { LIBPYTHON_DATA } from "./image";
 import { pyObjectMalloc, pyObjectFree, pyObjectRealloc } from "./obmalloc";
 import { libcMalloc, libcFree, libcRealloc } from "./libc";
@@ -270,14 +270,17 @@ export function deallocObject(o: u64): void {
  *   - a page only read may be shared (or the zero page): a write translated
  *     to it (copy-on-write) gives it another frame;
  *   - a copy-on-write fault on any page may let an older copy share its
- *     source's slot and hand its own slot on (memory.ts reclaimOldestCopy):
- *     the kernel's slotShares count then moves (cursorsMoved);
+ *     source's slot and hand its own slot on (memory.ts reclaimOldestCopy),
+ *     a read of a described page may evict another from the cache of
+ *     generated pages, a write may give a page a host slot of its own: the
+ *     kernel's slotMoves count then moves (cursorsMoved, given slotMoves as
+ *     it was when the cursors were set);
  *   - after a fatal fault every access goes to the scratch page (failed());
  *   - calls that may change page tables (frees: munmap, brk trim).
  */
 // @ts-ignore: decorator
-@inline export function cursorsMoved(shares: u64): bool {
-  return slotShares != shares || failed();
+@inline export function cursorsMoved(moves: u64): bool {
+  return slotMoves != moves || failed();
 }
 // @ts-ignore: decorator
 @inline export const NO_PAGE: u64 = u64.MAX_VALUE;
