@@ -245,10 +245,12 @@ export function callObject(fn: u64, args: usize, argc: i32, kwnames: u64): u64 {
     case B.MIN:
     case B.MAX: return minMax(args, npos, id == B.MAX);
     case B.SORTED: {
-      if (npos != 1 || nkw > 0) return unsupported(id, 0);
+      if (npos != 1) return badArgs(id);
+      let reverse = sortKeywords(args, npos, kwnames, id);
+      if (reverse < 0) return 0;
       let l = listFromIterable(arg(args, 0));
       if (l == 0) return 0;
-      sortList(l);
+      sortList(l, reverse == 1);
       return l;
     }
     case B.ISINSTANCE: {
@@ -982,18 +984,63 @@ function mergeForceCollapse(): bool {
 }
 
 /** list.sort() / sorted()'s sort of a fresh list. */
-export function sortList(l: u64): void {
+export function sortList(l: u64, reverse: bool = false): void {
   let n = listSize(l);
   // list_sort_impl / 2.7 listsort: the list looks empty while it sorts (size 0, ob_item = NULL,
-  // allocated = -1), then is restored.
+  // allocated = -1), then is restored. reverse=True: "reverse sort stability achieved by initially
+  // reversing the list, applying a stable forward sort, then reversing the final result"
+  // (reverse_slice before the sort, and after it when there are at least two items).
   let savedItems = ld64(l + 24), savedAllocated = ld64(l + 32);
   st64(l + 16, 0);
   st64(l + 24, 0);
   st64(l + 32, <u64>-1);
+  if (reverse) reverseSlice(savedItems, n);
   if (n >= 2) timsort(savedItems, n);
+  if (reverse && n > 1) reverseSlice(savedItems, n);
   st64(l + 16, <u64>n);
   st64(l + 24, savedItems);
   st64(l + 32, savedAllocated);
+}
+
+/** reverse_slice(lo, hi): swaps from both ends towards the middle. */
+function reverseSlice(items: u64, n: i64): void {
+  for (let i: i64 = 0, j = n - 1; i < j; i++, j--) {
+    let a = ld64(items + (<u64>i << 3));
+    st64(items + (<u64>i << 3), ld64(items + (<u64>j << 3)));
+    st64(items + (<u64>j << 3), a);
+  }
+}
+
+/** True if the str `o` is `name` (an ASCII literal). */
+function strIs(o: u64, name: string): bool {
+  if (typeOf(o) != T.STR || strLen(o) != <i64>name.length) return false;
+  for (let i = 0; i < name.length; i++) if (strChar(o, i) != <u32>name.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * The keyword arguments list.sort and sorted() take (`key=None`, `reverse=`; a key function is
+ * not modelled): 1 for reverse, 0 for forward, -1 after an error was set.
+ */
+function sortKeywords(args: usize, npos: i32, kwnames: u64, id: i32): i32 {
+  let reverse = 0;
+  let nkw = kwnames != 0 ? <i32>tupleSize(kwnames) : 0;
+  for (let k = 0; k < nkw; k++) {
+    let name = tupleItem(kwnames, k), v = arg(args, npos + k);
+    if (strIs(name, "reverse")) {
+      // Up to 3.11 an int (Argument Clinic's bool(accept={int}); 2.7's "i" format); 3.12+ any object's
+      // truth value (measured: sort(reverse="x") is a TypeError on 2.7-3.11, a reverse sort on 3.12/3.13).
+      if (VERSION() >= 312) reverse = truthy(v) ? 1 : 0;
+      else if (!isInt(v)) { badArgs(id); return -1; }
+      else reverse = intValue(v) != 0 ? 1 : 0;
+    } else if (strIs(name, "key")) {
+      if (v != Py_None) { unsupported(id, typeOf(v)); return -1; }
+    } else {
+      badArgs(id);
+      return -1;
+    }
+  }
+  return reverse;
 }
 
 function timsort(items: u64, n: i64): void {
@@ -1039,6 +1086,24 @@ function timsort(items: u64, n: i64): void {
 }
 
 // --- methods ------------------------------------------------------------------------------------------
+
+/**
+ * A method call with keyword arguments (the last tupleSize(kwnames) of the argc values): list.sort's
+ * `key=None` and `reverse=`; other methods' keywords are not modelled.
+ */
+export function callMethodKw(self: u64, method: i32, nameIndex: i32, args: usize, argc: i32, kwnames: u64): u64 {
+  let npos = argc - <i32>tupleSize(kwnames);
+  if (typeOf(self) == T.LIST) {
+    // list.sort is the one list method with keyword parameters.
+    if (method != M.SORT || npos != 0) return badArgs(200 + method);
+    let reverse = sortKeywords(args, npos, kwnames, 200 + method);
+    if (reverse < 0) return 0;
+    sortList(self, reverse == 1);
+    return none();
+  }
+  setExc(Exc.UNSUPPORTED, Msg.KEYWORD_ARGS, typeOf(self), 0);
+  return 0;
+}
 
 export function callMethod(self: u64, method: i32, nameIndex: i32, args: usize, argc: i32): u64 {
   let t = typeOf(self);

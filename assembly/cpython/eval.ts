@@ -36,7 +36,7 @@ import { emptyStr, strLen, strChar, newStrFromUtf8 } from "./str";
 import { textReset, textChar, textPtr, textLen } from "./text";
 import { intUnary } from "./long";
 import { Exc, setExc, excKind, excPending, builtinObj, moduleObj, moduleId, builtinId } from "./interp";
-import { callObject, callMethod } from "./builtins";
+import { callObject, callMethod, callMethodKw } from "./builtins";
 import { initObject, gcMalloc, gcTrack, gcIsTracked } from "./runtime";
 import { mayBeContainer } from "./compare";
 import { newSet, setAdd } from "./set";
@@ -107,6 +107,8 @@ export const enum Op {
   GEN_RETURN = 53,
   FORMAT_VALUE = 54, // arg: 1 for `!s` (PyObject_Str first), else 0: an f-string's replacement field
   BUILD_STRING = 55, // arg: pieces: _PyUnicode_JoinArray of the strs on the stack
+  LOAD_METHOD_KW = 56, // LOAD_METHOD for a call with keyword arguments: up to 3.10 a bound method (LOAD_ATTR)
+  CALL_METHOD_KW = 57, // arg: argc | nkw << 12, the names tuple on top: CALL_METHOD with keyword arguments
 }
 
 /** Comprehension calls in progress: (function, frame) pairs; zombie frames per comprehension id of the step. */
@@ -727,6 +729,7 @@ function interpret(
         if (r != 0) push(stack, sp++, r);
         break;
       }
+      case Op.LOAD_METHOD_KW:
       case Op.LOAD_METHOD: {
         // 3.7+ LOAD_METHOD: a method of a builtin type is called without making a bound method object;
         // a module function is looked up and called as a plain function. The slot under the callable
@@ -738,8 +741,9 @@ function interpret(
           if (f == 0) break;
           push(stack, sp++, 0);
           push(stack, sp++, f);
-        } else if (VERSION() < 307) {
-          // 2.7/3.6 LOAD_ATTR: the method descriptor's __get__ makes a bound builtin method (free list of 256).
+        } else if (VERSION() < 307 || (op == Op.LOAD_METHOD_KW && VERSION() < 311)) {
+          // 2.7/3.6 LOAD_ATTR (and up to 3.10 for a call with keyword arguments, which the compiler does
+          // not turn into LOAD_METHOD): the method descriptor's __get__ makes a bound builtin method.
           let m = load<i32>(nameInfo + (<usize>(3 * arg + 2) << 2));
           let bm = newBoundMethod(self);
           DECREF(self);
@@ -763,6 +767,27 @@ function interpret(
         else if ((tag & BOUND_TAG) != 0) r = callMethod(boundMethodSelf(callee), <i32>(tag & 0xff), <i32>((tag >> 8) & 0xffffff), stack + (<usize>base << 3), argc);
         else r = callMethod(callee, <i32>(tag & 0xff), <i32>((tag >> 8) & 0xffffff), stack + (<usize>base << 3), argc);
         for (let i = 0; i < argc; i++) DECREF(pop(stack, --sp));
+        DECREF(pop(stack, --sp));
+        sp--; // the tag
+        if (r != 0) push(stack, sp++, r);
+        break;
+      }
+      case Op.CALL_METHOD_KW: {
+        // ≤3.10 CALL_FUNCTION_KW on the bound method, 3.11+ CALL with KW_NAMES (3.13 CALL_KW): the
+        // keyword values follow the positional ones, their names in a tuple on top.
+        let argc = arg & 0xfff;
+        let kwnames = pop(stack, --sp);
+        let base = sp - argc;
+        let callee = peek(stack, base - 1);
+        let tag = peek(stack, base - 2);
+        let r: u64;
+        if (tag == 0) r = callObject(callee, stack + (<usize>base << 3), argc, kwnames);
+        else {
+          let self = (tag & BOUND_TAG) != 0 ? boundMethodSelf(callee) : callee;
+          r = callMethodKw(self, <i32>(tag & 0xff), <i32>((tag >> 8) & 0xffffff), stack + (<usize>base << 3), argc, kwnames);
+        }
+        for (let i = 0; i < argc; i++) DECREF(pop(stack, --sp));
+        DECREF(kwnames);
         DECREF(pop(stack, --sp));
         sp--; // the tag
         if (r != 0) push(stack, sp++, r);

@@ -60,6 +60,8 @@ export const enum Op {
   GEN_RETURN = 53, // end of a generator body: the generator is exhausted
   FORMAT_VALUE = 54, // arg: 1 for `!s`, else 0: an f-string's replacement field, formatted (no format spec)
   BUILD_STRING = 55, // arg: pieces: the f-string's strs on the stack joined into one
+  LOAD_METHOD_KW = 56, // LOAD_METHOD for a call with keyword arguments (up to 3.10 CPython's LOAD_ATTR: a bound method)
+  CALL_METHOD_KW = 57, // arg: argc | nkw << 12, keyword names tuple on top (3.6-3.10 CALL_FUNCTION_KW, 3.11+ KW_NAMES/CALL_KW)
 }
 
 /** Words of a generator body's header (GEN_HEADER and its 4 argument words); the body runs from here. */
@@ -74,7 +76,7 @@ for (const [k, v] of Object.entries({
   POP_JUMP_IF_TRUE: 30, JUMP_IF_FALSE_OR_POP: 31, JUMP_IF_TRUE_OR_POP: 32, CALL: 33, LOAD_METHOD: 34, CALL_METHOD: 35,
   IMPORT_MODULE: 36, LOAD_ATTR: 37, UNPACK_SEQUENCE: 38, LOAD_FAST: 39, STORE_FAST: 40, RETURN: 41, INPLACE_OP: 42,
   POP_ITER: 43, LOAD_BUILTIN: 44, DUP_TOP_TWO: 45, COMP_ENTER: 46, COMP_CALL: 47, COMP_EXIT: 48, GEN_FUNC: 49,
-  GEN_CALL: 50, GEN_HEADER: 51, YIELD_VALUE: 52, GEN_RETURN: 53, FORMAT_VALUE: 54, BUILD_STRING: 55,
+  GEN_CALL: 50, GEN_HEADER: 51, YIELD_VALUE: 52, GEN_RETURN: 53, FORMAT_VALUE: 54, BUILD_STRING: 55, LOAD_METHOD_KW: 56, CALL_METHOD_KW: 57,
 })) OP_NAMES[v] = k;
 
 /** Binary operators (ops.ts Op). */

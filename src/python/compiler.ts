@@ -601,11 +601,26 @@ export class Compiler {
   }
 
   private call(e: A.Call): void {
+    if (e.func.kind === "Attribute" && e.keywords.length) {
+      // 2.7-3.10: LOAD_ATTR (a bound method) and CALL_FUNCTION(_KW); 3.11+: LOAD_METHOD/LOAD_ATTR and
+      // CALL with KW_NAMES (3.13 CALL_KW). Our names tuple is one stack slot in every version (2.7
+      // pushes each name before its value; 3.11/3.12 keep the names out of the stack).
+      this.expr(e.func.value);
+      this.at(e.func);
+      const lm = this.emit(Op.LOAD_METHOD_KW, this.name(e.func.attr));
+      for (const a of e.args) this.expr(a);
+      for (const k of e.keywords) this.expr(k.value);
+      this.at(e);
+      this.loadConst({ kind: "tuple", items: e.keywords.map((k) => ({ kind: "str", value: k.arg })) });
+      if (e.args.length + e.keywords.length >= 0xfff) throw this.unsupported("a call with that many arguments", e);
+      const cm = this.emit(Op.CALL_METHOD_KW, (e.args.length + e.keywords.length) | (e.keywords.length << 12));
+      if (this.version < 311) this.stackRanges.push({ start: lm, end: cm, delta: -1 });
+      return;
+    }
     if (e.func.kind === "Attribute") {
       this.expr(e.func.value);
       this.at(e.func);
       const lm = this.emit(Op.LOAD_METHOD, this.name(e.func.attr));
-      if (e.keywords.length) throw this.unsupported("keyword arguments in a method call", e.keywords[0]);
       for (const a of e.args) this.expr(a);
       this.at(e);
       const cm = this.emit(Op.CALL_METHOD, e.args.length);
@@ -743,7 +758,7 @@ export class Compiler {
         let next = d, jump = -1, jumpDepth = d, stop = false;
         switch (op) {
           case Op.LOAD_CONST: case Op.LOAD_NAME: case Op.LOAD_FAST: case Op.DUP_TOP: case Op.IMPORT_MODULE:
-          case Op.GEN_FUNC: case Op.LOAD_METHOD:
+          case Op.GEN_FUNC: case Op.LOAD_METHOD: case Op.LOAD_METHOD_KW:
             next = d + 1; break;
           case Op.DUP_TOP_TWO: next = d + 2; break;
           case Op.STORE_NAME: case Op.STORE_FAST: case Op.POP_TOP: case Op.BINARY_OP: case Op.INPLACE_OP:
@@ -758,6 +773,7 @@ export class Compiler {
           case Op.UNPACK_SEQUENCE: next = d - 1 + arg; break;
           case Op.CALL: next = d - (arg & 0xfff) - ((arg >> 12) > 0 ? 1 : 0); break;
           case Op.CALL_METHOD: next = d - arg - 1; break;
+          case Op.CALL_METHOD_KW: next = d - (arg & 0xfff) - 2; break;
           case Op.FOR_ITER: next = d + 1; jump = arg; jumpDepth = d - 1; break;
           case Op.JUMP: jump = arg; stop = true; break;
           case Op.POP_JUMP_IF_FALSE: case Op.POP_JUMP_IF_TRUE: next = d - 1; jump = arg; jumpDepth = d - 1; break;

@@ -109,7 +109,7 @@ const MESSAGES: Record<number, string> = {
   24: "integer division result too large for a float",
   25: "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
   26: "cannot convert float infinity to integer", 27: "cannot convert float NaN to integer", 28: "empty separator",
-  29: "formatting this type in an f-string (cowsim formats str and int)",
+  29: "formatting this type in an f-string (cowsim formats str and int)", 30: "keyword arguments in a call of this method",
 };
 
 /** True if `name` is one of the space-separated names of `list` (src/profiles/python-names.ts). */
