@@ -46,3 +46,12 @@ describe("keyword arguments in method calls", () => {
     expect(await message("3.12", "x = sorted([1], key=len)")).toMatch(/not modelled by cowsim yet: sorted\(\)/);
   });
 });
+
+describe("from multiprocessing import sharedctypes", () => {
+  it("binds the submodule, as import multiprocessing.sharedctypes as sharedctypes does", async () => {
+    for (const python of ["2.7", "3.12"]) {
+      expect(await message(python, "from multiprocessing import sharedctypes\nA = sharedctypes.RawArray('d', 1000)\nA[1] = 2.0")).toBe("");
+      expect(await message(python, "from multiprocessing import sharedctypes, foo")).toMatch(/unsupported construct: 'foo' from 'multiprocessing'/);
+    }
+  });
+});

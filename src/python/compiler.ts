@@ -296,9 +296,11 @@ export class Compiler {
       case "ImportFrom": {
         const mod = s.module ?? "";
         const fns = MODULE_FUNCTIONS[mod];
-        if (s.level !== 0 || !fns) throw this.unsupported(`import from module '${mod}'`, s);
+        // A submodule (`from multiprocessing import sharedctypes`): the module object, as `import a.b as b`.
+        const isSub = (n: string) => SUBMODULES[n] !== undefined && SUBMODULES[n] >> 8 === MODULES[mod];
+        if (s.level !== 0 || (!fns && !s.names.some((a) => isSub(a.name)))) throw this.unsupported(`import from module '${mod}'`, s);
         for (const a of s.names) {
-          if (a.name === "*" || fns[a.name] === undefined) throw this.unsupported(`'${a.name}' from '${mod}'`, a);
+          if (a.name === "*" || (fns?.[a.name] === undefined && !isSub(a.name))) throw this.unsupported(`'${a.name}' from '${mod}'`, a);
           this.emit(Op.IMPORT_MODULE, MODULES[mod]);
           this.emit(Op.LOAD_ATTR, this.name(a.name));
           this.emit(Op.STORE_NAME, this.name(a.asname ?? a.name));
