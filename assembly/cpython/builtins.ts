@@ -32,7 +32,7 @@ import { newEnumerate, newZip, zipList27, newListRevIter } from "./iter";
 import { newByteArray, newArray, arrayAppend, newRawArray, itemSize } from "./array";
 import { getsizeof } from "./sizes";
 import { newBoundMethod } from "./funcs";
-import { listInsert, listReverse, tupleResize } from "./sequence";
+import { listInsert, listReverse, listClear, tupleResize } from "./sequence";
 import { dictDel } from "./dict";
 import { equalObjects, hashOf } from "./compare";
 import { gcBuiltin } from "./gc";
@@ -50,7 +50,7 @@ export const enum B {
 
 /** Method ids (LOAD_METHOD). */
 export const enum M {
-  APPEND = 1, POP, EXTEND, INSERT, INDEX, COUNT, SORT, REVERSE, REMOVE,
+  APPEND = 1, POP, EXTEND, INSERT, INDEX, COUNT, SORT, REVERSE, REMOVE, CLEAR,
   GET = 16, KEYS, ITEMS, VALUES, DICT_POP, SETDEFAULT, UPDATE,
   ADD = 32, DISCARD,
   JOIN = 48, ENCODE, SPLIT, STRIP, STARTSWITH, ENDSWITH, UPPER, LOWER,
@@ -1137,6 +1137,12 @@ export function callMethod(self: u64, method: i32, nameIndex: i32, args: usize, 
         return none();
       }
       case M.REVERSE: if (argc != 0) return badArgs(200 + method); listReverse(self); return none();
+      case M.CLEAR: {
+        if (PY2()) break; // 2.7's list has no clear(): the AttributeError below
+        if (argc != 0) return badArgs(200 + method);
+        listClear(self);
+        return none();
+      }
       case M.INDEX:
       case M.COUNT:
       case M.REMOVE: {

@@ -396,6 +396,21 @@ function decrefItemsBackwards(items: u64, n: i64): void {
 }
 
 /** list_dealloc: untrack, decref items from the last, free the array, the object to the free list. */
+/**
+ * list.clear() (3.3+): _list_clear (3.13 list_clear_impl) — the list is made empty first (size 0,
+ * ob_item NULL, allocated 0), then its items are released from the last and the item array freed.
+ */
+export function listClear(l: u64): void {
+  let items = listItems(l);
+  if (items == 0) return;
+  let n = listSize(l);
+  st64(l + 16, 0);
+  st64(l + 24, 0);
+  st64(l + 32, 0);
+  decrefItemsBackwards(items, n);
+  memFree(items);
+}
+
 export function listDealloc(l: u64): void {
   gcUntrack(l);
   let items = listItems(l);

@@ -41,7 +41,7 @@ export const GC_FREEZE_SINCE = 307;
 
 /** Method ids (builtins.ts M). */
 export const METHODS: Record<string, number> = {
-  append: 1, pop: 2, extend: 3, insert: 4, index: 5, count: 6, sort: 7, reverse: 8, remove: 9,
+  append: 1, pop: 2, extend: 3, insert: 4, index: 5, count: 6, sort: 7, reverse: 8, remove: 9, clear: 10,
   get: 16, keys: 17, items: 18, values: 19, setdefault: 21, update: 22,
   add: 32, discard: 33,
   join: 48, encode: 49, split: 50, strip: 51, startswith: 52, endswith: 53, upper: 54, lower: 55,

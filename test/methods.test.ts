@@ -1,5 +1,5 @@
 /**
- * Keyword arguments in method calls (`L.sort(reverse=True)`, `sorted(x, reverse=True)`, a module
+ * Method calls beyond the first subset: list.clear() (3.3+), and keyword arguments in method calls (`L.sort(reverse=True)`, `sorted(x, reverse=True)`, a module
  * function's `Array(..., lock=False)`): the bytecode shape of each version (up to 3.10 a bound method
  * and CALL_FUNCTION_KW, from 3.11 the method call with KW_NAMES / CALL_KW; `dis` of each interpreter),
  * the results, and what each real interpreter accepts (measured: `reverse="x"` is a TypeError up to
@@ -53,5 +53,15 @@ describe("from multiprocessing import sharedctypes", () => {
       expect(await message(python, "from multiprocessing import sharedctypes\nA = sharedctypes.RawArray('d', 1000)\nA[1] = 2.0")).toBe("");
       expect(await message(python, "from multiprocessing import sharedctypes, foo")).toMatch(/unsupported construct: 'foo' from 'multiprocessing'/);
     }
+  });
+});
+
+describe("list.clear()", () => {
+  it("empties the list and releases its items (3.x); 2.7's list has no clear()", async () => {
+    for (const python of ["3.6", "3.10", "3.12", "3.13"]) {
+      expect(await message(python, "L = list(range(1000))\nK = L[::2]\nL.clear()\nif len(L) != 0 or len(K) != 500: L[9]\nL.append(1)\nif L != [1]: L[9]")).toBe("");
+      expect(await message(python, "L = []\nL.clear(1)")).toMatch(/TypeError or not modelled by cowsim yet: clear\(\)/);
+    }
+    expect(await message("2.7", "L = [1]\nL.clear()")).toMatch(/line 2, column 1: AttributeError: 'list' object has no attribute 'clear'$/);
   });
 });
