@@ -309,19 +309,17 @@ export class Machine {
    * /proc/PID/smaps: each mapping of maps(pid) with its own counts (KiB; Pss of the mapping alone,
    * truncated per mapping as the kernel prints it).
    */
-  smaps(pid: number): {
-    start: bigint; end: bigint; shared: boolean; heap: boolean;
-    rssKiB: number; pssKiB: number; sharedCleanKiB: number; sharedDirtyKiB: number; privateCleanKiB: number; privateDirtyKiB: number;
-  }[] {
+  smaps(pid: number): ({ start: bigint; end: bigint; shared: boolean; heap: boolean } & KindFigures)[] {
     return this.maps(pid).map((m, i) => {
       this.call(() => this.x.smapsVma(pid, i));
-      const w = new BigUint64Array(this.x.memory.buffer, this.x.rollupPtr(), 6);
-      const kib = (k: number) => Number(w[k] / 1024n);
-      return {
-        ...m, rssKiB: kib(0), pssKiB: Number((w[1] >> 12n) / 1024n), sharedCleanKiB: kib(2), sharedDirtyKiB: kib(3),
-        privateCleanKiB: kib(4), privateDirtyKiB: kib(5),
-      };
+      return { ...m, ...kindFigures(this.rollupFixed()) };
     });
+  }
+
+  /** The first six fields of the rollup record (bytes; Pss in bytes << 12), read after a call fills it. */
+  private rollupFixed(): bigint[] {
+    // A fresh view: memory may have grown since the last call.
+    return Array.from(new BigUint64Array(this.x.memory.buffer, this.x.rollupPtr(), 6));
   }
 
   /**
@@ -332,11 +330,7 @@ export class Machine {
    * item arrays, big dicts' tables, buffers). KiB; Pss truncated per kind.
    */
   memoryByKind(pid: number): Record<MemoryKind, KindFigures> {
-    const fixed = () => {
-      const w = new BigUint64Array(this.x.memory.buffer, this.x.rollupPtr(), 6);
-      return [w[0], w[1], w[2], w[3], w[4], w[5]];
-    };
-    const range = (start: bigint, end: bigint) => { this.call(() => this.x.smapsRange(pid, start, end)); return fixed(); };
+    const range = (start: bigint, end: bigint) => { this.call(() => this.x.smapsRange(pid, start, end)); return this.rollupFixed(); };
     const add = (a: bigint[], b: bigint[]) => a.map((v, i) => v + b[i]);
     const sub = (a: bigint[], b: bigint[]) => a.map((v, i) => v - b[i]);
     const zero = [0n, 0n, 0n, 0n, 0n, 0n];
@@ -354,13 +348,9 @@ export class Machine {
     }
     const data = range(BigInt(this.x.imageDataStart()), BigInt(this.x.imageDataEnd()));
     const other = sub(sub(sub(sub(total, arenas), heap), shared), data);
-    const figures = (f: bigint[]): KindFigures => ({
-      rssKiB: Number(f[0] / 1024n), pssKiB: Number((f[1] >> 12n) / 1024n), sharedCleanKiB: Number(f[2] / 1024n),
-      sharedDirtyKiB: Number(f[3] / 1024n), privateCleanKiB: Number(f[4] / 1024n), privateDirtyKiB: Number(f[5] / 1024n),
-    });
     return {
-      pymallocArenas: figures(arenas), mallocHeap: figures(heap), mallocMmap: figures(other),
-      sharedMemory: figures(shared), interpreterData: figures(data),
+      pymallocArenas: kindFigures(arenas), mallocHeap: kindFigures(heap), mallocMmap: kindFigures(other),
+      sharedMemory: kindFigures(shared), interpreterData: kindFigures(data),
     };
   }
 
@@ -397,6 +387,14 @@ export class Machine {
       kernelBytes: this.x.hostBytesUsed(),
     };
   }
+}
+
+/** KiB figures of rollup fields (bytes; Pss in bytes << 12, truncated once here as the kernel does). */
+function kindFigures(f: bigint[]): KindFigures {
+  return {
+    rssKiB: Number(f[0] / 1024n), pssKiB: Number((f[1] >> 12n) / 1024n), sharedCleanKiB: Number(f[2] / 1024n),
+    sharedDirtyKiB: Number(f[3] / 1024n), privateCleanKiB: Number(f[4] / 1024n), privateDirtyKiB: Number(f[5] / 1024n),
+  };
 }
 
 function hex(v: bigint): string {

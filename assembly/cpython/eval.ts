@@ -31,9 +31,9 @@ import { newInt, intValue, isInt, newFloat } from "./numbers";
 import { newTuple, tupleSize, tupleItem, tupleSetItem, newList, listSize, listItem, listSetItem, listAppend, listAppendSteal } from "./sequence";
 import { newDict, dictGet, dictSet, dictDel, dictGetCached, dictSetCached, dictCachedValueSlot } from "./dict";
 import { iterNext, ITER_DONE } from "./iter";
-import { binaryOp, compareOp, truthy, getItem, setItem, delItem, getIter, strOf, Msg } from "./ops";
-import { emptyStr, strLen, strChar, newStrFromUtf8 } from "./str";
-import { textReset, textChar, textPtr, textLen } from "./text";
+import { binaryOp, compareOp, truthy, getItem, setItem, delItem, getIter, strOf, appendStr, Msg } from "./ops";
+import { emptyStr, newStrFromUtf8 } from "./str";
+import { textReset, textPtr, textLen } from "./text";
 import { intUnary } from "./long";
 import { Exc, setExc, excKind, excPending, builtinObj, moduleObj, moduleId, builtinId } from "./interp";
 import { callObject, callMethod, callMethodKw } from "./builtins";
@@ -949,11 +949,7 @@ function joinArray(stack: usize, base: i32, n: i32): u64 {
   let sep = emptyStr();
   if (sep == 0) return 0;
   textReset();
-  for (let i = 0; i < n; i++) {
-    let v = peek(stack, base + i);
-    let m = strLen(v);
-    for (let j: i64 = 0; j < m; j++) textChar(strChar(v, j));
-  }
+  for (let i = 0; i < n; i++) appendStr(peek(stack, base + i)); // (each piece is a str)
   let r = newStrFromUtf8(textPtr(), textLen);
   DECREF(sep);
   return r;

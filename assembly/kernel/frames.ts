@@ -415,15 +415,21 @@ export function shareSlot(f: u32, g: u32): void {
   releaseSlot(old);
 }
 
-/** Scratch for debug checks of lazy slots' bytes. */
+/** Where recordPageEquals generates a record's page. */
 let checkPage: usize = 0;
+
+/** True if page `page` of record `rec` (lazy.ts) equals the PAGE_SIZE bytes at linear address `a`. */
+export function recordPageEquals(rec: u32, page: u32, a: usize): bool {
+  if (checkPage == 0) checkPage = bumpAlloc(65536);
+  if (checkPage == 0) return false;
+  recordFill(rec, page, checkPage);
+  return memory.compare(checkPage, a, <usize>PAGE_SIZE) == 0;
+}
 
 /** True if slot `s`'s bytes (host or lazy) equal the PAGE_SIZE bytes at linear address `a`. */
 export function slotEquals(s: u32, a: usize): bool {
   if (!isLazySlot(s)) return memory.compare(slotAddr(s), a, <usize>PAGE_SIZE) == 0;
-  if (checkPage == 0) checkPage = bumpAlloc(65536);
-  recordFill(lazyRecord(s), lazyPage(s), checkPage);
-  return memory.compare(checkPage, a, <usize>PAGE_SIZE) == 0;
+  return recordPageEquals(lazyRecord(s), lazyPage(s), a);
 }
 
 /**
@@ -440,14 +446,12 @@ export function describeFrame(f: u32, rec: u32, page: u32): bool {
     lazyFreeHead = load<u32>(lazyAddr(s));
   } else {
     let i = nextFreshLazy;
-    if ((i & (FRAMES_PER_CHUNK - 1)) == 0 || i == 1) {
-      let chunk = i >> FRAMES_PER_CHUNK_SHIFT;
-      if (chunk >= MAX_CHUNKS) return false;
-      if (load<u32>(lazyDir + (<usize>chunk << 2)) == 0) {
-        let entries = bumpAlloc(<usize>FRAMES_PER_CHUNK << 4);
-        if (entries == 0) return false;
-        store<u32>(lazyDir + (<usize>chunk << 2), <u32>entries);
-      }
+    let chunk = i >> FRAMES_PER_CHUNK_SHIFT;
+    if (chunk >= MAX_CHUNKS) return false;
+    if (load<u32>(lazyDir + (<usize>chunk << 2)) == 0) {
+      let entries = bumpAlloc(<usize>FRAMES_PER_CHUNK << 4);
+      if (entries == 0) return false;
+      store<u32>(lazyDir + (<usize>chunk << 2), <u32>entries);
     }
     nextFreshLazy = i + 1;
     s = LAZY_SLOT | i;

@@ -96,11 +96,6 @@ export function recordExtend(rec: u32, length: u64): void {
   store<u64>(<usize>rec + R_LENGTH, length);
 }
 
-/** Bytes of the run the record describes so far. */
-export function recordLength(rec: u32): u64 {
-  return load<u64>(<usize>rec + R_LENGTH);
-}
-
 /** Linear address of the record's template (period 0). */
 export function recordTemplate(rec: u32): usize {
   return <usize>load<u32>(<usize>rec + R_TEMPLATE);

@@ -29,10 +29,9 @@ import {
   PAGE_SHIFT, PAGE_SIZE, PAGE_MASK, ZERO_FRAME, FRAME_SHMEM,
   allocFrame, frameAddr, mapcount, mapcountInc, mapcountDec, setFrameFlags, frameFlags,
   frameSlot, slotAddr, slotRefs, shareSlot, unshareSlot, framesFreed, allocFrameSharing, zeroNewFrame,
-  isLazySlot, lazyRecord, lazyPage, lazySerialOf, slotCopyOut, slotEquals, describeFrame, allocHostSlot,
+  isLazySlot, lazyRecord, lazyPage, lazySerialOf, slotCopyOut, recordPageEquals, describeFrame, allocHostSlot,
 } from "./frames";
 import { recordFill } from "./lazy";
-import { bumpAlloc } from "./kmem";
 import { PTE_PRESENT, PTE_WRITE, PTE_DIRTY, LEVEL_ENTRIES, pteFrame, mkPte, ptePtr, ptePtrAlloc } from "./pagetable";
 import { Mm, mmOf, findVma, vmaAt, VM_SHARED, VM_ANON_VMA, ProcState, SHM_HEADER } from "./mm";
 
@@ -497,8 +496,13 @@ function lazyBytes(s: u32, vpn: u64): usize {
   let serial = lazySerialOf(s);
   let host = load<u32>(e, 8);
   if (load<u32>(e) != s || load<u32>(e, 4) != serial || host == 0) {
+    // The page this one replaces may be mapped by a read TLB entry, and a cursor taken from it:
+    // drop the entry and count a move (nobody else keeps a cache page's address).
     let old = load<u64>(e, 16);
-    if (old != 0) tlbEvict(old - 1);
+    if (old != 0) {
+      tlbEvict(old - 1);
+      slotMoves++;
+    }
     store<u64>(e, 0, 16);
     if (host == 0) {
       host = allocHostSlot();
@@ -508,7 +512,6 @@ function lazyBytes(s: u32, vpn: u64): usize {
     recordFill(lazyRecord(s), lazyPage(s), slotAddr(host));
     store<u32>(e, s);
     store<u32>(e, serial, 4);
-    slotMoves++;
     lazyFills++;
   }
   if (vpn != u64.MAX_VALUE) {
@@ -531,8 +534,6 @@ function lazyBytes(s: u32, vpn: u64): usize {
  */
 const describedRing = memory.data(<i32>COPY_RING * 24);
 let describedNext: u32 = 0;
-/** Pages that went back to their description (for tests). */
-export let redescribed: u64 = 0;
 
 function rememberDescribed(vpn: u64, f: u32, rec: u32, page: u32): void {
   let e = describedRing + <usize>(describedNext * 24);
@@ -558,17 +559,11 @@ function redescribeOldest(mm: Mm): void {
   let fs = frameSlot(f);
   if (isLazySlot(fs) || slotRefs(fs) != 1) return;
   let rec = load<u32>(e, 12), page = load<u32>(e, 16);
-  if (checkPage == 0) checkPage = bumpAlloc(65536);
-  recordFill(rec, page, checkPage);
-  if (!pagesEqual(slotAddr(fs), checkPage)) return;
+  if (!recordPageEquals(rec, page, slotAddr(fs))) return;
   if (!describeFrame(f, rec, page)) return;
   tlbEvict(vpn1 - 1);
   slotMoves++;
-  redescribed++;
 }
-
-/** Where redescribeOldest generates a record's page to compare. */
-let checkPage: usize = 0;
 
 /** Pages generated from their records so far (for tests and the bench). */
 export let lazyFills: u64 = 0;
